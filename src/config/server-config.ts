@@ -1,0 +1,53 @@
+/**
+ * The service's configuration, one typed object built from CLI flags and environment. Field names
+ * mirror llama-server's flags (tools/server/README.md): `model` is `-m/--model`, `ctxSize` is
+ * `-c/--ctx-size`, `parallel` is `-np/--parallel`, and so on.
+ */
+export interface ServerConfig {
+  /** GGUF model to serve (`-m/--model`); optional only with `endpoint`. */
+  model?: string;
+  /** Use an already running llama-server at this URL instead of spawning one (`--endpoint`). */
+  endpoint?: string;
+  /** llama-server binary (`--llama-server`, env `LLAMA_SERVER`); otherwise located or built. */
+  llamaServer?: string;
+  /** Address and port our OpenAI API listens on (`--host`, `--port`). */
+  host: string;
+  port: number;
+  /** Model id reported by the API (`--alias`); default: GGUF `general.name`, else file name. */
+  alias?: string;
+  /** Jinja chat template overriding the model's own (`--chat-template-file`). */
+  chatTemplateFile?: string;
+  /** Context size in tokens (`-c/--ctx-size`), passed to llama-server. */
+  ctxSize?: number;
+  /** Number of parallel slots (`-np/--parallel`), passed to llama-server. */
+  parallel?: number;
+  /** Layers to offload to the GPU (`-ngl/--n-gpu-layers`), passed to llama-server. */
+  nGpuLayers?: string;
+  /** CPU threads (`-t/--threads`), passed to llama-server. */
+  threads?: number;
+  /** Extra llama-server arguments, verbatim (everything after `--`). */
+  llamaServerArgs: string[];
+  /** How long to wait for llama-server's `/health` at start-up, in ms. */
+  healthTimeoutMs: number;
+  /** Cache root for source, builds and demo models. */
+  cacheDir: string;
+  /** Log verbosity of the service (`--log-level`); llama-server's output is logged at `debug`. */
+  logLevel: LogLevel;
+}
+
+/** Log levels, most verbose last (Nest's LogLevel names). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Injection token of the `ServerConfig`. */
+export const SERVER_CONFIG = Symbol('ServerConfig');
+
+/** The llama-server arguments implied by a config (our flags first, then the verbatim ones). */
+export function llamaServerArgs(config: ServerConfig): string[] {
+  const args: string[] = [];
+  if (config.ctxSize !== undefined) args.push('--ctx-size', String(config.ctxSize));
+  if (config.parallel !== undefined) args.push('--parallel', String(config.parallel));
+  if (config.nGpuLayers !== undefined) args.push('--n-gpu-layers', config.nGpuLayers);
+  if (config.threads !== undefined) args.push('--threads', String(config.threads));
+  return [...args, ...config.llamaServerArgs];
+}
