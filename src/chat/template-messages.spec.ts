@@ -1,0 +1,64 @@
+import { ApiError } from '../errors/api-error';
+import { toTemplateMessages } from './template-messages';
+
+describe('request messages → template messages', () => {
+  it('turns developer into system and joins text parts', () => {
+    expect(
+      toTemplateMessages([
+        { role: 'developer', content: 'rules' },
+        { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'rules' },
+      { role: 'user', content: 'a\nb' },
+    ]);
+  });
+
+  it('parses tool-call arguments into objects and keeps ids', () => {
+    const [assistant, tool] = toTemplateMessages([
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"x":1}' } }],
+      },
+      { role: 'tool', content: 'ok', tool_call_id: 'c1' },
+    ]);
+    expect(assistant).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: { x: 1 } } }],
+    });
+    expect(tool).toEqual({ role: 'tool', content: 'ok', tool_call_id: 'c1' });
+  });
+
+  it('gives a null assistant content without tool calls an empty string', () => {
+    expect(toTemplateMessages([{ role: 'assistant', content: null }])).toEqual([
+      { role: 'assistant', content: '' },
+    ]);
+  });
+
+  it.each([
+    [
+      { role: 'user' as const, content: [{ type: 'image_url', image_url: { url: 'x' } }] },
+      'messages[0].content[0].type',
+    ],
+    [
+      {
+        role: 'assistant' as const,
+        tool_calls: [{ id: 'c', type: 'function' as const, function: { name: 'f', arguments: '{' } }],
+      },
+      'messages[0].tool_calls[0].function.arguments',
+    ],
+    [
+      {
+        role: 'assistant' as const,
+        tool_calls: [{ id: 'c', type: 'function' as const, function: { name: 'f', arguments: '[1]' } }],
+      },
+      'messages[0].tool_calls[0].function.arguments',
+    ],
+  ])('rejects %j naming %s', (message, param) => {
+    expect(() => toTemplateMessages([message])).toThrow(
+      expect.objectContaining({ param, status: 400 }) as unknown as ApiError,
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { ApiError } from '../errors/api-error';
+import { ChatMessage, ContentPart } from '../openai/chat-completion.types';
+
+/**
+ * A message as chat templates expect it (Hugging Face `apply_chat_template` conventions): string
+ * content, tool-call `arguments` as an object.
+ */
+export interface TemplateMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  name?: string;
+  tool_calls?: Array<{
+    id: string;
+    type: 'function';
+    function: { name: string; arguments: unknown };
+  }>;
+  tool_call_id?: string;
+}
+
+/**
+ * Normalises OpenAI request messages for chat templates: `developer` becomes `system`; text content
+ * parts are joined with "\n" (as vLLM does); assistant tool-call `arguments` JSON strings become
+ * objects; a null assistant content without tool calls becomes "".
+ *
+ * @throws ApiError `unsupported_value` for non-text content parts (images, audio, files),
+ *   `invalid_value` for tool-call arguments that are not a JSON object
+ */
+export function toTemplateMessages(messages: ChatMessage[]): TemplateMessage[] {
+  return messages.map((message, index) => {
+    const role = message.role === 'developer' ? 'system' : message.role;
+    const out: TemplateMessage = { role, content: textOf(message.content, index) };
+    if (message.name !== undefined) out.name = message.name;
+    if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
+    if (message.tool_calls?.length) {
+      out.tool_calls = message.tool_calls.map((call, callIndex) => ({
+        id: call.id,
+        type: 'function',
+        function: {
+          name: call.function.name,
+          arguments: parseArguments(call.function.arguments, index, callIndex),
+        },
+      }));
+    } else if (out.content === null) {
+      out.content = '';
+    }
+    return out;
+  });
+}
+
+function textOf(content: string | ContentPart[] | null | undefined, index: number): string | null {
+  if (content === undefined || content === null) return null;
+  if (typeof content === 'string') return content;
+  return content
+    .map((part, partIndex) => {
+      if (part.type !== 'text' || typeof part.text !== 'string') {
+        throw new ApiError(
+          'unsupported_value',
+          `Content parts of type '${part.type}' are not supported; only 'text' parts are.`,
+          `messages[${index}].content[${partIndex}].type`,
+        );
+      }
+      return part.text;
+    })
+    .join('\n');
+}
+
+function parseArguments(text: string, index: number, callIndex: number): unknown {
+  const param = `messages[${index}].tool_calls[${callIndex}].function.arguments`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ApiError('invalid_value', `'${param}' is not valid JSON.`, param);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ApiError('invalid_value', `'${param}' must be a JSON object.`, param);
+  }
+  return parsed;
+}

@@ -1,0 +1,23 @@
+import { ChatTemplate } from '../chat-template/chat-template';
+import { TemplateOrigin } from './template-source';
+
+/** The one model this service serves, prepared once at start-up. */
+export interface ServedModel {
+  /** Model id in the API: `--alias`, else GGUF `general.name`, else the file name. */
+  id: string;
+  /** Unix time (s) the model was loaded, for `/v1/models`. */
+  created: number;
+  /** Compiled chat template, reused for every request. */
+  template: ChatTemplate;
+  templateOrigin: TemplateOrigin;
+  /** BOS/EOS token strings handed to the template. */
+  bosToken: string;
+  eosToken: string;
+  /**
+   * True when llama-server prepends BOS to a string prompt itself (asked via `/tokenize`); a
+   * rendered prompt's leading BOS text is then dropped so the model never sees two.
+   */
+  addsBosToken: boolean;
+  /** Trained context length in tokens, if known. */
+  contextLength?: number;
+}

@@ -1,0 +1,103 @@
+/**
+ * Chat Completions request and response shapes, per OpenAI's API specification
+ * (`CreateChatCompletionRequest`, `CreateChatCompletionResponse`,
+ * `CreateChatCompletionStreamResponse`), restricted to what this service reads or writes.
+ */
+
+/** A content part of a message (`ChatCompletionRequestMessageContentPart*`). */
+export interface ContentPart {
+  type: string;
+  text?: string;
+  [other: string]: unknown;
+}
+
+/** A function tool call in an assistant message (`ChatCompletionMessageToolCall`). */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One request message (`ChatCompletionRequestMessage`). */
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  content?: string | ContentPart[] | null;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+}
+
+/** A function tool definition (`ChatCompletionTool`). */
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+}
+
+/**
+ * `CreateChatCompletionRequest` plus llama.cpp sampling extras under their own names
+ * (per llama.cpp tools/server/README.md, "POST /completion").
+ */
+export interface ChatCompletionRequest {
+  model?: string;
+  messages: ChatMessage[];
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  n?: number | null;
+  stop?: string | string[] | null;
+  seed?: number | null;
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
+  logit_bias?: Record<string, number> | null;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  tools?: ToolDefinition[];
+  tool_choice?: unknown;
+  parallel_tool_calls?: boolean;
+  response_format?: { type: string; [other: string]: unknown };
+  logprobs?: boolean | null;
+  top_logprobs?: number | null;
+  user?: string;
+  [llamaCppExtra: string]: unknown;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+/** `CompletionUsage`. */
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
+}
+
+/** `CreateChatCompletionResponse`. */
+export interface ChatCompletionResponse {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: 'assistant'; content: string | null; refusal: null };
+    finish_reason: FinishReason;
+    logprobs: null;
+  }>;
+  usage: CompletionUsage;
+}
+
+/** `CreateChatCompletionStreamResponse` (one SSE chunk). */
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: { role?: 'assistant'; content?: string };
+    finish_reason: FinishReason | null;
+    logprobs?: null;
+  }>;
+  usage?: CompletionUsage | null;
+}

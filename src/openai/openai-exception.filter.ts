@@ -1,0 +1,13 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { toOpenAIError } from './openai-error';
+
+/** Writes every error as OpenAI's `{"error":{"message","type","param","code"}}` with its status. */
+@Catch()
+export class OpenAIExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const error = toOpenAIError(exception);
+    void reply.status(error.status).send(error.toJSON());
+  }
+}
