@@ -4,13 +4,18 @@ import { hideBin } from 'yargs/helpers';
 import { buildLlamaServerCommand } from './build-llama-server.command';
 import { demoCommand } from './demo.command';
 import { serveCommand } from './serve.command';
-import { toServerConfig, withServeOptions } from './serve-options';
+import {
+  CLI_ENV_PREFIX,
+  CLI_PARSER_CONFIGURATION,
+  toServerConfig,
+  withServeOptions,
+} from './serve-options';
 
 /** `llama-tools-server <command>`: serve, demo, build-llama-server. */
 void yargs(hideBin(process.argv))
   .scriptName('llama-tools-server')
-  .parserConfiguration({ 'short-option-groups': false, 'populate--': true })
-  .env('LLAMA_ARG')
+  .parserConfiguration(CLI_PARSER_CONFIGURATION)
+  .env(CLI_ENV_PREFIX)
   .command(
     'serve',
     'serve a GGUF model with an OpenAI-compatible API (flags as llama-server; -- passes the rest)',

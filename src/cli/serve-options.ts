@@ -3,6 +3,15 @@ import { cacheRoot } from '../llama/cache-dir';
 import { LOG_LEVELS, LogLevel, ServerConfig } from '../config/server-config';
 
 /**
+ * yargs parser settings of the CLI: `-np`/`-ngl` are whole flags as in llama-server (no short-option
+ * grouping), and `--` collects llama-server's verbatim arguments.
+ */
+export const CLI_PARSER_CONFIGURATION = { 'short-option-groups': false, 'populate--': true } as const;
+
+/** Environment prefix of the flags: llama-server's own (`LLAMA_ARG_CTX_SIZE` is `--ctx-size`). */
+export const CLI_ENV_PREFIX = 'LLAMA_ARG';
+
+/**
  * Flags of `serve`, named as llama-server's own (tools/server/README.md): `-m/--model`,
  * `-c/--ctx-size`, `-np/--parallel`, `-ngl/--n-gpu-layers`, `-t/--threads`, `--host`, `--port`,
  * `--alias`, `--chat-template-file`; each can also be set through llama-server's environment
