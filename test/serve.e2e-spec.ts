@@ -42,21 +42,21 @@ describe('llama-tools-server serve (real llama-server, openai SDK)', () => {
     const response = await fetch(`${cli.baseUrl}/v1/models`);
     const body = (await response.json()) as Record<string, any>;
     expectOpenAISchema('ListModelsResponse', body);
-    expect(body.data.map((model: { id: string }) => model.id)).toEqual(['tiny-qwen2']);
+    expect(body.data.map((model: { id: string }) => model.id)).toEqual(['tiny-qwen2.5']);
     const viaSdk = await client.models.list();
-    expect(viaSdk.data[0].id).toBe('tiny-qwen2');
+    expect(viaSdk.data[0].id).toBe('tiny-qwen2.5');
   });
 
   it('answers a chat completion', async () => {
     const completion = await client.chat.completions.create({
-      model: 'tiny-qwen2',
+      model: 'tiny-qwen2.5',
       messages,
       max_tokens: 12,
       temperature: 0,
     });
     expectOpenAISchema('CreateChatCompletionResponse', completion);
     expect(completion.id).toMatch(/^chatcmpl-/);
-    expect(completion.model).toBe('tiny-qwen2');
+    expect(completion.model).toBe('tiny-qwen2.5');
     const [choice] = completion.choices;
     expect(typeof choice.message.content).toBe('string');
     expect(choice.message.content!.length).toBeGreaterThan(0);
@@ -71,7 +71,7 @@ describe('llama-tools-server serve (real llama-server, openai SDK)', () => {
 
   it('stops at max_tokens with finish_reason length', async () => {
     const completion = await client.chat.completions.create({
-      model: 'tiny-qwen2',
+      model: 'tiny-qwen2.5',
       messages,
       max_completion_tokens: 3,
       logit_bias: { '151645': -100, '151643': -100 },
@@ -82,7 +82,7 @@ describe('llama-tools-server serve (real llama-server, openai SDK)', () => {
 
   it('streams chunks that add up to the answer, with usage last', async () => {
     const stream = await client.chat.completions.create({
-      model: 'tiny-qwen2',
+      model: 'tiny-qwen2.5',
       messages,
       max_tokens: 8,
       stream: true,
@@ -178,7 +178,7 @@ describe('llama-tools-server serve (real llama-server, openai SDK)', () => {
 
     it('surfaces the SDK error types', async () => {
       await expect(
-        client.chat.completions.create({ model: 'tiny-qwen2', messages: [] }),
+        client.chat.completions.create({ model: 'tiny-qwen2.5', messages: [] }),
       ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
       expect(await isHealthy(cli.baseUrl)).toBe(true);
     });

@@ -29,7 +29,7 @@ export async function demoCommand(): Promise<void> {
     });
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'not-needed' });
     const request = {
-      model: 'tiny-qwen2',
+      model: 'tiny-qwen2.5',
       messages: [
         { role: 'system' as const, content: 'You are a helpful assistant.' },
         { role: 'user' as const, content: 'Say hello in five words.' },

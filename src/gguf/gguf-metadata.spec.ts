@@ -5,7 +5,7 @@ import { readGgufMetadata } from './gguf-metadata';
 describe('GGUF metadata (header only)', () => {
   it('reads name, architecture, template and resolves BOS/EOS strings on the tiny model', async () => {
     const metadata = await readGgufMetadata(testAssets().model);
-    expect(metadata.name).toBe('tiny-qwen2');
+    expect(metadata.name).toBe('tiny-qwen2.5');
     expect(metadata.architecture).toBe('qwen2');
     expect(metadata.contextLength).toBe(4096);
     expect(metadata.chatTemplate).toContain('<|im_start|>');

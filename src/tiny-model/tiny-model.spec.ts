@@ -5,16 +5,12 @@ import * as path from 'node:path';
 
 import { GGMLQuantizationType, GGUFValueType, gguf, type GGUFTypedMetadata } from '@huggingface/gguf';
 
+import { testAssets } from '../../test/support/test-assets';
 import { TINY_MODEL_HPARAMS, createTinyModel, float32ToFloat16Bits } from './tiny-model';
 
-/**
- * Path of llama.cpp's qwen2 vocab-only GGUF: `$LLAMA_CPP_SOURCE_DIR/models/ggml-vocab-qwen2.gguf`,
- * the source dir defaulting to `~/.cache/llama-tools-server/llama.cpp-v0.5.0`.
- */
-export function vocabGgufPath(): string {
-  const sourceDir =
-    process.env.LLAMA_CPP_SOURCE_DIR ?? path.join(os.homedir(), '.cache', 'llama-tools-server', 'llama.cpp-v0.5.0');
-  return path.join(sourceDir, 'models', 'ggml-vocab-qwen2.gguf');
+/** llama.cpp's qwen2 vocab-only GGUF, from the source checkout provisioned by the global setup. */
+function vocabGgufPath(): string {
+  return path.join(testAssets().llamaCppDir, 'models', 'ggml-vocab-qwen2.gguf');
 }
 
 const CHAT_TEMPLATE =
@@ -156,6 +152,23 @@ describe('createTinyModel', () => {
     expect(kvs(otherModel.typedMetadata)['general.name'].value).toBe('other-model');
     // No temporary files are left behind.
     expect((await readdir(dir)).sort()).toEqual(['again.gguf', 'nested', 'other.gguf']);
+  });
+
+  it('writes added tokens over padding slots as user-defined tokens', async () => {
+    const file = path.join(dir, 'added.gguf');
+    await createTinyModel({
+      vocabGgufPath: vocabPath,
+      chatTemplate: CHAT_TEMPLATE,
+      outputPath: file,
+      addedTokens: { 151657: '<tool_call>' },
+    });
+    const m = kvs((await read(file)).typedMetadata);
+    expect((m['tokenizer.ggml.tokens'].value as string[])[151657]).toBe('<tool_call>');
+    expect((m['tokenizer.ggml.token_type'].value as number[])[151657]).toBe(4);
+    expect((m['tokenizer.ggml.tokens'].value as string[])[151658]).toBe('[PAD151658]');
+    await expect(
+      createTinyModel({ vocabGgufPath: vocabPath, chatTemplate: CHAT_TEMPLATE, outputPath: file, addedTokens: { 100: 'x' } }),
+    ).rejects.toThrow(/token 100 is .*, not a \[PAD\] slot/);
   });
 
   it('rejects bad options and a missing vocab file without leaving files behind', async () => {

@@ -48,7 +48,17 @@ export interface TinyModelOptions {
   name?: string;
   /** PRNG seed (unsigned 32-bit integer); default {@link DEFAULT_TINY_MODEL_SEED}. Same seed => same bytes. */
   seed?: number;
+  /**
+   * Added tokens by id, written over the vocab's padding entries (`[PADn]`) as user-defined tokens
+   * (GGUF token type 4), as llama.cpp's converter writes a tokenizer's non-special added tokens.
+   * For vocab files older than the model family's template (llama.cpp's `ggml-vocab-qwen2.gguf` is
+   * Qwen2's, without Qwen2.5's `<tool_call>` at 151657).
+   */
+  addedTokens?: Readonly<Record<number, string>>;
 }
+
+/** GGUF token type of user-defined (added, non-control) tokens, per llama.cpp `llama_token_type`. */
+const TOKEN_TYPE_USER_DEFINED = 4;
 
 /** Seed used when {@link TinyModelOptions.seed} is not given. */
 export const DEFAULT_TINY_MODEL_SEED = 0x5eed;
@@ -118,7 +128,7 @@ export async function createTinyModel(options: TinyModelOptions): Promise<void> 
     throw new RangeError(`createTinyModel: seed must be an integer in [0, 2^32), got ${seed}`);
   }
 
-  const tokenizerKvs = await readTokenizerKvs(options.vocabGgufPath);
+  const tokenizerKvs = withAddedTokens(await readTokenizerKvs(options.vocabGgufPath), options.addedTokens ?? {});
   const tokens = tokenizerKvs['tokenizer.ggml.tokens'];
   const vocabSize = (tokens.value as MetadataValue[]).length;
 
@@ -206,6 +216,31 @@ async function readTokenizerKvs(vocabGgufPath: string): Promise<Record<string, T
     throw new Error(`createTinyModel: ${vocabGgufPath} has no tokenizer.ggml.tokens string array`);
   }
   return out;
+}
+
+/**
+ * Places `added` tokens into padding slots of the token list (types set to user-defined).
+ *
+ * @throws Error when a slot is missing or does not hold a `[PAD…]` placeholder
+ */
+function withAddedTokens(kvs: Record<string, TypedKv>, added: Readonly<Record<number, string>>): Record<string, TypedKv> {
+  const entries = Object.entries(added);
+  if (entries.length === 0) return kvs;
+  const tokens = [...(kvs['tokenizer.ggml.tokens'].value as string[])];
+  const types = [...(kvs['tokenizer.ggml.token_type'].value as number[])];
+  for (const [id, text] of entries) {
+    const index = Number(id);
+    if (!/^\[PAD\d+\]$/.test(tokens[index] ?? '')) {
+      throw new Error(`createTinyModel: token ${index} is ${JSON.stringify(tokens[index])}, not a [PAD] slot`);
+    }
+    tokens[index] = text;
+    types[index] = TOKEN_TYPE_USER_DEFINED;
+  }
+  return {
+    ...kvs,
+    'tokenizer.ggml.tokens': { ...kvs['tokenizer.ggml.tokens'], value: tokens },
+    'tokenizer.ggml.token_type': { ...kvs['tokenizer.ggml.token_type'], value: types },
+  };
 }
 
 /** Bytes before the first KV pair: magic (4) + version u32 (4) + tensor count u64 (8) + KV count u64 (8). */
