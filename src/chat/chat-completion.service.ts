@@ -5,21 +5,10 @@ import { ApiError } from '../errors/api-error';
 import { CompletionResult } from '../llama/completion-types';
 import { LlamaClient } from '../llama/llama-client';
 import { ServedModelService } from '../models/served-model.service';
-import { ChatCompletionRequest, CompletionUsage, FinishReason } from '../openai/chat-completion.types';
+import { ChatCompletionRequest, CompletionUsage } from '../openai/chat-completion.types';
+import { ChatResult, ChatStreamEvent } from './chat-events';
 import { finishReasonOf, toCompletionRequest } from './completion-params';
 import { toTemplateMessages } from './template-messages';
-
-/** A finished chat completion, independent of the wire format. */
-export interface ChatResult {
-  content: string;
-  finishReason: FinishReason;
-  usage: CompletionUsage;
-}
-
-/** One step of a streamed chat completion: a content piece, then a final `done`. */
-export type ChatStreamEvent =
-  | { type: 'content'; content: string }
-  | { type: 'done'; finishReason: FinishReason; usage: CompletionUsage };
 
 /**
  * Runs one chat completion: normalises messages, renders the prompt with the model's chat
@@ -68,6 +57,7 @@ export class ChatCompletionService {
     const result = await this.llama.complete(body, signal);
     return {
       content: result.content,
+      toolCalls: [],
       finishReason: finishReasonOf(result.stop_type, result.truncated),
       usage: usageOf(result),
     };

@@ -11,7 +11,7 @@ describe('chat completion encoding', () => {
   });
 
   it('encodes a finished result', () => {
-    expect(toChatCompletionResponse(identity, { content: 'hi', finishReason: 'stop', usage })).toEqual({
+    expect(toChatCompletionResponse(identity, { content: 'hi', toolCalls: [], finishReason: 'stop', usage })).toEqual({
       ...identity,
       object: 'chat.completion',
       choices: [
@@ -46,6 +46,37 @@ describe('chat completion encoding', () => {
       null,
     ]);
     expect(chunks.map((chunk) => chunk.usage)).toEqual([null, null, null, usage]);
+  });
+
+  it('puts tool calls and reasoning on the message only when there are any', () => {
+    const response = toChatCompletionResponse(identity, {
+      content: null,
+      reasoning: 'think',
+      toolCalls: [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }],
+      finishReason: 'tool_calls',
+      usage,
+    });
+    expect(response.choices[0].message).toEqual({
+      role: 'assistant',
+      content: null,
+      refusal: null,
+      reasoning_content: 'think',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+    });
+  });
+
+  it('streams a tool call as OpenAI does: id, type and name first with empty arguments', () => {
+    const encoder = new ChatChunkEncoder(identity, false);
+    const deltas = [
+      ...encoder.encode({ type: 'tool_call_start', index: 0, id: 'call_1', name: 'f' }),
+      ...encoder.encode({ type: 'tool_call_arguments', index: 0, arguments: '{"a"' }),
+      ...encoder.encode({ type: 'reasoning', reasoning: 'r' }),
+    ].map((chunk) => chunk.choices[0].delta);
+    expect(deltas).toEqual([
+      { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '{"a"' } }] },
+      { reasoning_content: 'r' },
+    ]);
   });
 
   it('leaves usage out entirely without include_usage', () => {

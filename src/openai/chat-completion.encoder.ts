@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ChatResult, ChatStreamEvent } from '../chat/chat-completion.service';
-import { ChatCompletionChunk, ChatCompletionResponse } from './chat-completion.types';
+import { ChatResult, ChatStreamEvent } from '../chat/chat-events';
+import {
+  ChatCompletionChunk,
+  ChatCompletionDelta,
+  ChatCompletionResponse,
+  ChatCompletionResponseMessage,
+} from './chat-completion.types';
 
 /** Identity shared by a response or by every chunk of one stream. */
 export interface CompletionIdentity {
@@ -18,18 +23,30 @@ export function newCompletionIdentity(model: string): CompletionIdentity {
   };
 }
 
-/** A finished chat result as OpenAI's `CreateChatCompletionResponse`. */
+/**
+ * A finished chat result as OpenAI's `CreateChatCompletionResponse`: `tool_calls` only when there
+ * are calls (arguments as JSON strings), `reasoning_content` only for thinking models.
+ */
 export function toChatCompletionResponse(
   identity: CompletionIdentity,
   result: ChatResult,
 ): ChatCompletionResponse {
+  const message: ChatCompletionResponseMessage = { role: 'assistant', content: result.content, refusal: null };
+  if (result.reasoning) message.reasoning_content = result.reasoning;
+  if (result.toolCalls.length > 0) {
+    message.tool_calls = result.toolCalls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    }));
+  }
   return {
     ...identity,
     object: 'chat.completion',
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: result.content, refusal: null },
+        message,
         finish_reason: result.finishReason,
         logprobs: null,
       },
@@ -40,9 +57,11 @@ export function toChatCompletionResponse(
 
 /**
  * Encodes a chat stream as OpenAI `CreateChatCompletionStreamResponse` chunks, the way OpenAI does:
- * a first chunk with `delta.role`, one chunk per content piece, a chunk with `finish_reason`, and
- * with `stream_options.include_usage` a last chunk with `choices: []` and `usage` (every earlier
- * chunk then carries `usage: null`).
+ * a first chunk with `delta.role`, one chunk per content (or `reasoning_content`) piece; a tool
+ * call's first chunk carries `index`, `id`, `type` and `function.name` with `arguments: ""`, later
+ * ones `index` and an arguments fragment; then a chunk with `finish_reason`, and with
+ * `stream_options.include_usage` a last chunk with `choices: []` and `usage` (every earlier chunk
+ * then carries `usage: null`).
  */
 export class ChatChunkEncoder {
   constructor(
@@ -57,7 +76,25 @@ export class ChatChunkEncoder {
 
   /** The chunks for one stream event. */
   encode(event: ChatStreamEvent): ChatCompletionChunk[] {
-    if (event.type === 'content') return [this.chunk({ content: event.content }, null)];
+    switch (event.type) {
+      case 'content':
+        return [this.chunk({ content: event.content }, null)];
+      case 'reasoning':
+        return [this.chunk({ reasoning_content: event.reasoning }, null)];
+      case 'tool_call_start':
+        return [
+          this.chunk(
+            {
+              tool_calls: [
+                { index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } },
+              ],
+            },
+            null,
+          ),
+        ];
+      case 'tool_call_arguments':
+        return [this.chunk({ tool_calls: [{ index: event.index, function: { arguments: event.arguments } }] }, null)];
+    }
     const chunks = [this.chunk({}, event.finishReason)];
     if (this.includeUsage) {
       chunks.push({ ...this.identity, object: 'chat.completion.chunk', choices: [], usage: event.usage });
@@ -66,7 +103,7 @@ export class ChatChunkEncoder {
   }
 
   private chunk(
-    delta: ChatCompletionChunk['choices'][number]['delta'],
+    delta: ChatCompletionDelta,
     finishReason: ChatCompletionChunk['choices'][number]['finish_reason'],
   ): ChatCompletionChunk {
     const chunk: ChatCompletionChunk = {

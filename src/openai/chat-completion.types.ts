@@ -72,6 +72,15 @@ export interface CompletionUsage {
   prompt_tokens_details?: { cached_tokens: number };
 }
 
+/** `ChatCompletionResponseMessage`, plus `reasoning_content` as llama.cpp and vLLM return it. */
+export interface ChatCompletionResponseMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal: null;
+  reasoning_content?: string;
+  tool_calls?: ToolCall[];
+}
+
 /** `CreateChatCompletionResponse`. */
 export interface ChatCompletionResponse {
   id: string;
@@ -80,11 +89,27 @@ export interface ChatCompletionResponse {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string | null; refusal: null };
+    message: ChatCompletionResponseMessage;
     finish_reason: FinishReason;
     logprobs: null;
   }>;
   usage: CompletionUsage;
+}
+
+/** `ChatCompletionMessageToolCallChunk`: the first chunk of a call has id, type and name. */
+export interface ToolCallChunk {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
+/** `ChatCompletionStreamResponseDelta`, plus `reasoning_content`. */
+export interface ChatCompletionDelta {
+  role?: 'assistant';
+  content?: string;
+  reasoning_content?: string;
+  tool_calls?: ToolCallChunk[];
 }
 
 /** `CreateChatCompletionStreamResponse` (one SSE chunk). */
@@ -95,7 +120,7 @@ export interface ChatCompletionChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string };
+    delta: ChatCompletionDelta;
     finish_reason: FinishReason | null;
     logprobs?: null;
   }>;

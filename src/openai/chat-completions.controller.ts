@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { ChatCompletionService, ChatStreamEvent } from '../chat/chat-completion.service';
+import { ChatStreamEvent } from '../chat/chat-events';
+import { ChatCompletionService } from '../chat/chat-completion.service';
 import { ServedModelService } from '../models/served-model.service';
 import { CHAT_COMPLETION_REQUEST_SCHEMA } from './chat-completion-request.schema';
 import {
