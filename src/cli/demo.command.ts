@@ -23,6 +23,7 @@ export async function demoCommand(): Promise<void> {
       ctxSize: 2048,
       llamaServer: process.env.LLAMA_SERVER,
       llamaServerArgs: [],
+      toolsPromptStyle: 'json-schema',
       healthTimeoutMs: 600_000,
       cacheDir: root,
       logLevel: 'warn',

@@ -1,6 +1,8 @@
 import { Argv } from 'yargs';
 import { cacheRoot } from '../llama/cache-dir';
 import { LOG_LEVELS, LogLevel, ServerConfig } from '../config/server-config';
+import { FORMATS, ToolFormatName } from '../tool-formats';
+import { ToolsPromptStyle } from '../tool-formats/tool-format';
 
 /**
  * yargs parser settings of the CLI: `-np`/`-ngl` are whole flags as in llama-server (no short-option
@@ -44,6 +46,15 @@ export function withServeOptions<T>(yargs: Argv<T>) {
       describe: 'layers to offload to the GPU (llama-server -ngl)',
     })
     .option('threads', { alias: 't', type: 'number', describe: 'CPU threads (llama-server -t)' })
+    .option('tool-format', {
+      choices: Object.keys(FORMATS) as ToolFormatName[],
+      describe: 'tool-call format, instead of detecting it from the chat template',
+    })
+    .option('tools-prompt-style', {
+      choices: ['json-schema', 'typescript'] as ToolsPromptStyle[],
+      default: 'json-schema' as ToolsPromptStyle,
+      describe: 'how the generic tool format describes tools in the system prompt',
+    })
     .option('health-timeout', {
       type: 'number',
       default: 600,
@@ -77,6 +88,8 @@ export function toServerConfig(argv: ServeArgs & { '--'?: Array<string | number>
     nGpuLayers: argv['n-gpu-layers'],
     threads: argv.threads,
     llamaServerArgs: (argv['--'] ?? []).map(String),
+    toolFormat: argv['tool-format'],
+    toolsPromptStyle: argv['tools-prompt-style'],
     healthTimeoutMs: argv['health-timeout'] * 1000,
     cacheDir: cacheRoot(),
     logLevel: argv['log-level'],

@@ -1,3 +1,6 @@
+import type { ToolFormatName } from '../tool-formats';
+import type { ToolsPromptStyle } from '../tool-formats/tool-format';
+
 /**
  * The service's configuration, one typed object built from CLI flags and environment. Field names
  * mirror llama-server's flags (tools/server/README.md): `model` is `-m/--model`, `ctxSize` is
@@ -27,6 +30,10 @@ export interface ServerConfig {
   threads?: number;
   /** Extra llama-server arguments, verbatim (everything after `--`). */
   llamaServerArgs: string[];
+  /** Tool-call format to use instead of the one detected from the chat template (`--tool-format`). */
+  toolFormat?: ToolFormatName;
+  /** How the generic tool format describes tools in the system prompt (`--tools-prompt-style`). */
+  toolsPromptStyle: ToolsPromptStyle;
   /** How long to wait for llama-server's `/health` at start-up, in ms. */
   healthTimeoutMs: number;
   /** Cache root for source, builds and demo models. */

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { compileChatTemplate } from '../chat-template/chat-template';
 import { SERVER_CONFIG, ServerConfig } from '../config/server-config';
 import { readGgufMetadata } from '../gguf/gguf-metadata';
+import { detectToolFormat, FORMATS } from '../tool-formats';
 import { LlamaClient } from '../llama/llama-client';
 import { resolveTemplateSource } from './template-source';
 import { ServedModel } from './served-model';
@@ -30,8 +31,13 @@ export class ServedModelService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     this.loaded = this.config.model ? await this.fromGguf(this.config.model) : await this.fromProps();
     this.logger.log(
-      `serving ${this.loaded.id} (chat template from ${this.loaded.templateOrigin})`,
+      `serving ${this.loaded.id} (chat template from ${this.loaded.templateOrigin}, ` +
+        `tool format ${this.loaded.toolFormat.name})`,
     );
+  }
+
+  private toolFormatFor(templateSource: string) {
+    return this.config.toolFormat ? FORMATS[this.config.toolFormat] : detectToolFormat(templateSource);
   }
 
   private async fromGguf(path: string): Promise<ServedModel> {
@@ -45,6 +51,7 @@ export class ServedModelService implements OnModuleInit {
       created: Math.floor(Date.now() / 1000),
       template: compileChatTemplate(source),
       templateOrigin: origin,
+      toolFormat: this.toolFormatFor(source),
       bosToken: metadata.bosToken ?? '',
       eosToken: metadata.eosToken ?? '',
       addsBosToken: await this.llama.addsBosToken(),
@@ -64,6 +71,7 @@ export class ServedModelService implements OnModuleInit {
       created: Math.floor(Date.now() / 1000),
       template: compileChatTemplate(source),
       templateOrigin: origin,
+      toolFormat: this.toolFormatFor(source),
       bosToken: props.bos_token ?? '',
       eosToken: props.eos_token ?? '',
       addsBosToken: await this.llama.addsBosToken(),

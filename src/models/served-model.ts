@@ -1,4 +1,5 @@
 import { ChatTemplate } from '../chat-template/chat-template';
+import { ToolFormat } from '../tool-formats/tool-format';
 import { TemplateOrigin } from './template-source';
 
 /** The one model this service serves, prepared once at start-up. */
@@ -18,6 +19,8 @@ export interface ServedModel {
    * rendered prompt's leading BOS text is then dropped so the model never sees two.
    */
   addsBosToken: boolean;
+  /** How this model calls tools: detected from its chat template once, or `--tool-format`. */
+  toolFormat: ToolFormat;
   /** Trained context length in tokens, if known. */
   contextLength?: number;
 }
