@@ -13,8 +13,12 @@ source rather than copied:
 * the ``tojson`` filter replaced by ``json.dumps(x, ensure_ascii=False, indent=None,
   separators=None, sort_keys=False)`` with those four parameters exposed;
 * globals ``raise_exception(message)`` (raises ``jinja2.exceptions.TemplateError``)
-  and ``strftime_now(format)`` (``datetime.now().strftime``; pinned here to
-  FIXED_NOW so that references are reproducible);
+  and ``strftime_now(format)`` (``datetime.now().strftime``), which here, as in our
+  renderer, honours ``SOURCE_DATE_EPOCH``: when that environment variable is set, the
+  clock is pinned to that many seconds after the Unix epoch, read as UTC (a naive
+  datetime, like ``datetime.now()``). References are rendered with
+  ``SOURCE_DATE_EPOCH`` = DEFAULT_SOURCE_DATE_EPOCH (2024-07-26 12:00:00 UTC) unless the
+  caller sets it, and record the value used;
 * render variables ``messages``, ``tools`` (None when the conversation has none),
   ``documents=None``, ``add_generation_prompt``, then the tokenizer's special
   tokens (``bos_token``, ``eos_token``) and any extra variables.
@@ -23,20 +27,26 @@ Usage (from the repository root, with Jinja2 >= 3.1 installed):
 
     python3 scripts/render-chat-template-references.py
 
-It reads test/fixtures/chat-templates/conversations.json and writes one
+It renders every template of test/fixtures/chat-templates/corpus.json (written by
+scripts/extract-llama-cpp-chat-templates.mjs; a template is a file ``path`` or an
+inline ``source``) with every conversation of conversations.json, and writes one
 test/fixtures/chat-templates/expected/<template>.json per template, holding for
 each conversation either {"output": <rendered string>} or
-{"error": {"type": <exception class>, "message": <str(exception)>}}.
-It also renders test/fixtures/chat-templates/snippets.json (small templates that
-exercise one Jinja2 feature each, with their own variables) into
-expected/snippets.json in the same shape.
+{"error": {"type": <exception class>, "message": <str(exception)>}} (a template
+Jinja2 cannot compile records a single "compile_error" instead). Expected files of
+templates no longer in the corpus are removed.
+It also renders snippets.json (small templates that exercise one Jinja2 feature
+each, with their own variables) and llama-cpp-jinja-tests.json (llama.cpp's
+tests/test-jinja.cpp micro-tests) into expected/snippets.json and
+expected/llama-cpp-jinja-tests.json in the same shape.
 The jest suite compares our Nunjucks renderer with these files; it never runs Python.
 """
 
 import argparse
 import json
+import os
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
@@ -47,7 +57,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "test" / "fixtures" / "chat-templates"
-FIXED_NOW = datetime(2024, 7, 26, 12, 0, 0)
+DEFAULT_SOURCE_DATE_EPOCH = 1721995200  # 2024-07-26 12:00:00 UTC
 
 
 class GenerationTag(Extension):
@@ -72,8 +82,14 @@ def raise_exception(message):
     raise TemplateError(message)
 
 
+def source_date_epoch():
+    """The pinned clock, in seconds since the Unix epoch: SOURCE_DATE_EPOCH, else the default."""
+    return int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH))
+
+
 def strftime_now(fmt):
-    return FIXED_NOW.strftime(fmt)
+    now = datetime.fromtimestamp(source_date_epoch(), timezone.utc).replace(tzinfo=None)
+    return now.strftime(fmt)
 
 
 def make_environment():
@@ -108,12 +124,23 @@ def render_case(template, spec, conversation):
         return {"error": describe_error(error)}
 
 
+def template_source(spec):
+    if "source" in spec:
+        return spec["source"]
+    return (REPO_ROOT / spec["path"]).read_text(encoding="utf-8")
+
+
+def generator():
+    return f"scripts/render-chat-template-references.py (Jinja2 {jinja2.__version__})"
+
+
 def render_template_references(env, spec, conversations):
-    source = (REPO_ROOT / spec["path"]).read_text(encoding="utf-8")
+    source = template_source(spec)
     reference = {
         "template": spec["name"],
-        "path": spec["path"],
-        "generator": f"scripts/render-chat-template-references.py (Jinja2 {jinja2.__version__})",
+        "origin": spec["origin"],
+        "generator": generator(),
+        "source_date_epoch": source_date_epoch(),
         "bos_token": spec["bos_token"],
         "eos_token": spec["eos_token"],
     }
@@ -124,6 +151,17 @@ def render_template_references(env, spec, conversations):
         return reference
     reference["cases"] = {c["name"]: render_case(template, spec, c) for c in conversations}
     return reference
+
+
+def render_snippets(env, snippets, out_path):
+    reference = {
+        "generator": generator(),
+        "source_date_epoch": source_date_epoch(),
+        "cases": {snippet["name"]: render_snippet(env, snippet) for snippet in snippets},
+    }
+    out_path.write_text(json.dumps(reference, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    errors = sum(1 for case in reference["cases"].values() if "error" in case)
+    print(f"{display(out_path)}: {len(snippets)} cases, {errors} raise", file=sys.stderr)
 
 
 def render_snippet(env, snippet):
@@ -140,30 +178,37 @@ def display(path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=FIXTURES / "corpus.json")
     parser.add_argument("--conversations", type=Path, default=FIXTURES / "conversations.json")
     parser.add_argument("--snippets", type=Path, default=FIXTURES / "snippets.json")
+    parser.add_argument("--jinja-tests", type=Path, default=FIXTURES / "llama-cpp-jinja-tests.json")
     parser.add_argument("--out-dir", type=Path, default=FIXTURES / "expected")
     args = parser.parse_args()
 
-    fixture = json.loads(args.conversations.read_text(encoding="utf-8"))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_SOURCE_DATE_EPOCH))
+    corpus = json.loads(args.corpus.read_text(encoding="utf-8"))["templates"]
+    conversations = json.loads(args.conversations.read_text(encoding="utf-8"))["conversations"]
     env = make_environment()
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    for spec in fixture["templates"]:
-        reference = render_template_references(env, spec, fixture["conversations"])
+    written = set()
+    for spec in corpus:
+        reference = render_template_references(env, spec, conversations)
         out_path = args.out_dir / f"{spec['name']}.json"
         out_path.write_text(json.dumps(reference, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.add(out_path.name)
         cases = reference.get("cases", {})
         errors = sum(1 for case in cases.values() if "error" in case)
         print(f"{display(out_path)}: {len(cases)} cases, {errors} raise", file=sys.stderr)
 
-    snippets = json.loads(args.snippets.read_text(encoding="utf-8"))["snippets"]
-    reference = {
-        "generator": f"scripts/render-chat-template-references.py (Jinja2 {jinja2.__version__})",
-        "cases": {snippet["name"]: render_snippet(env, snippet) for snippet in snippets},
-    }
-    out_path = args.out_dir / "snippets.json"
-    out_path.write_text(json.dumps(reference, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{display(out_path)}: {len(snippets)} snippets", file=sys.stderr)
+    for name, path in (("snippets.json", args.snippets), ("llama-cpp-jinja-tests.json", args.jinja_tests)):
+        fixture = json.loads(path.read_text(encoding="utf-8"))
+        render_snippets(env, fixture.get("snippets", fixture.get("tests")), args.out_dir / name)
+        written.add(name)
+
+    for stale in sorted(args.out_dir.glob("*.json")):
+        if stale.name not in written:
+            stale.unlink()
+            print(f"{display(stale)}: removed (not in the corpus)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,26 @@
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { ChatTemplate, ChatTemplateContext, ChatTemplateError, ChatTemplateMessage, compileChatTemplate } from './chat-template';
+import { ChatTemplate, ChatTemplateContext, ChatTemplateError, ChatTemplateMessage, compileChatTemplate, parsePythonJson } from './chat-template';
 import { pythonJsonDumps } from './python-json';
+import { Dict, dictEntries, dictGet } from './python-values';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/chat-templates');
 
+/** A template of corpus.json: a file (`path`, relative to the repository root) or an inline `source`. */
 interface TemplateSpec {
   name: string;
-  path: string;
+  origin: string;
+  path?: string;
+  source?: string;
   bos_token: string;
   eos_token: string;
 }
 
 interface Conversation {
   name: string;
+  /** Holds values JSON.parse cannot represent: read with parsePythonJson, as the render CLI does. */
+  python_json?: boolean;
   messages: ChatTemplateMessage[];
   tools?: unknown[];
   add_generation_prompt: boolean;
@@ -25,19 +31,20 @@ type ExpectedCase = { output: string } | { error: { type: string; message: strin
 
 interface Reference {
   template: string;
+  source_date_epoch: number;
   compile_error?: { type: string; message: string };
   cases: Record<string, ExpectedCase>;
 }
 
-const fixture = JSON.parse(readFileSync(join(FIXTURES, 'conversations.json'), 'utf8')) as {
-  templates: TemplateSpec[];
-  conversations: Conversation[];
-};
+const corpus = (JSON.parse(readFileSync(join(FIXTURES, 'corpus.json'), 'utf8')) as { templates: TemplateSpec[] }).templates;
+const conversationsText = readFileSync(join(FIXTURES, 'conversations.json'), 'utf8');
+const conversations = (JSON.parse(conversationsText) as { conversations: Conversation[] }).conversations;
+const pythonConversations = dictGet(parsePythonJson(conversationsText) as Dict, 'conversations') as Dict[];
 
 /**
- * Template × conversation pairs whose rendering does not match Python Jinja2 yet, with the
- * reason. Their tests run as `it.failing`: when one starts to match, its test fails until the
- * entry is removed from this list.
+ * Template × conversation pairs (`<template>/<conversation>`) whose rendering does not match
+ * Python Jinja2 yet, with the reason. Their tests run as `it.failing`: when one starts to match,
+ * its test fails until the entry is removed from this list.
  */
 const KNOWN_GAPS: Record<string, string> = {};
 
@@ -45,14 +52,30 @@ function readReference(name: string): Reference {
   return JSON.parse(readFileSync(join(FIXTURES, 'expected', `${name}.json`), 'utf8')) as Reference;
 }
 
-function contextFor(spec: TemplateSpec, conversation: Conversation): ChatTemplateContext {
+function templateSource(spec: TemplateSpec): string {
+  return spec.source ?? readFileSync(join(REPO_ROOT, spec.path ?? ''), 'utf8');
+}
+
+function contextFor(spec: TemplateSpec, conversation: Conversation, index: number): ChatTemplateContext {
+  const tokens = { bos_token: spec.bos_token, eos_token: spec.eos_token };
+  if (conversation.python_json === true) {
+    const python = pythonConversations[index];
+    const extra = dictGet(python, 'extra');
+    const tools = dictGet(python, 'tools');
+    return {
+      ...(extra instanceof Dict ? Object.fromEntries(dictEntries(extra)) : {}),
+      messages: dictGet(python, 'messages') as ChatTemplateMessage[],
+      ...(tools === undefined ? {} : { tools: tools as unknown[] }),
+      add_generation_prompt: conversation.add_generation_prompt,
+      ...tokens,
+    };
+  }
   return {
     ...conversation.extra,
     messages: conversation.messages,
     ...(conversation.tools === undefined ? {} : { tools: conversation.tools }),
     add_generation_prompt: conversation.add_generation_prompt,
-    bos_token: spec.bos_token,
-    eos_token: spec.eos_token,
+    ...tokens,
   };
 }
 
@@ -66,28 +89,45 @@ function renderError(render: () => string): ChatTemplateError {
   throw new Error('expected the template to raise');
 }
 
+/** Runs `body` with the environment variable SOURCE_DATE_EPOCH set to `epoch`, then restores it. */
+function withSourceDateEpoch<T>(epoch: number | string, body: () => T): T {
+  const previous = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = String(epoch);
+  try {
+    return body();
+  } finally {
+    if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = previous;
+  }
+}
+
 describe('chat templates render byte-identically to Python Jinja2 (transformers)', () => {
-  for (const spec of fixture.templates) {
+  it('covers every template of the corpus with a reference', () => {
+    expect(corpus.length).toBeGreaterThan(100);
+    expect(new Set(corpus.map((spec) => spec.name)).size).toBe(corpus.length);
+  });
+
+  for (const spec of corpus) {
     describe(spec.name, () => {
       const reference = readReference(spec.name);
       let compiled: ChatTemplate | undefined;
       const template = (): ChatTemplate => {
-        compiled ??= compileChatTemplate(readFileSync(join(REPO_ROOT, spec.path), 'utf8'), { name: spec.name });
+        compiled ??= compileChatTemplate(templateSource(spec), { name: spec.name });
         return compiled;
       };
 
       it('has a reference for every conversation', () => {
         expect(reference.compile_error).toBeUndefined();
-        expect(Object.keys(reference.cases).sort()).toEqual(fixture.conversations.map((c) => c.name).sort());
+        expect(Object.keys(reference.cases).sort()).toEqual(conversations.map((c) => c.name).sort());
       });
 
-      for (const conversation of fixture.conversations) {
+      conversations.forEach((conversation, index) => {
         const expected = reference.cases[conversation.name];
         const gap = KNOWN_GAPS[`${spec.name}/${conversation.name}`];
-        const title = `${conversation.name}${'error' in expected ? ' (raises)' : ''}`;
+        const title = `${conversation.name}${conversation.python_json === true ? ' (parsed as Python JSON)' : ''}${'error' in expected ? ' (raises)' : ''}`;
         const run = gap === undefined ? it : it.failing;
         run(gap === undefined ? title : `${title} — known gap: ${gap}`, () => {
-          const render = () => template().render(contextFor(spec, conversation));
+          const render = () => withSourceDateEpoch(reference.source_date_epoch, () => template().render(contextFor(spec, conversation, index)));
           if ('output' in expected) {
             expect(render()).toBe(expected.output);
           } else {
@@ -96,7 +136,7 @@ describe('chat templates render byte-identically to Python Jinja2 (transformers)
             expect(error.kind).toBe(expected.error.type === 'TemplateError' ? 'raise_exception' : 'render');
           }
         });
-      }
+      });
     });
   }
 });
@@ -185,12 +225,53 @@ describe('raise_exception and errors', () => {
 });
 
 describe('strftime_now', () => {
+  const context: ChatTemplateContext = { messages: [], add_generation_prompt: false, bos_token: '', eos_token: '' };
+
   it('formats the injected clock with Python strftime directives', () => {
     const template = compileChatTemplate('{{ strftime_now("%d %b %Y, %A %H:%M:%S %p %j %-d") }}', {
       now: () => new Date(2024, 6, 6, 9, 5, 3),
     });
-    expect(template.render({ messages: [], add_generation_prompt: false, bos_token: '', eos_token: '' })).toBe(
-      '06 Jul 2024, Saturday 09:05:03 AM 188 6',
+    expect(withSourceDateEpoch(0, () => template.render(context))).toBe('06 Jul 2024, Saturday 09:05:03 AM 188 6');
+  });
+
+  it('uses SOURCE_DATE_EPOCH (seconds, formatted in UTC) when set, so renders are reproducible', () => {
+    const template = compileChatTemplate('{{ strftime_now("%Y-%m-%d %H:%M:%S %a %j|%Z|%z") }}');
+    expect(withSourceDateEpoch(1721995200, () => template.render(context))).toBe('2024-07-26 12:00:00 Fri 208||');
+    expect(withSourceDateEpoch(0, () => template.render(context))).toBe('1970-01-01 00:00:00 Thu 001||');
+  });
+
+  it('rejects a SOURCE_DATE_EPOCH that is not an integer', () => {
+    const template = compileChatTemplate('{{ strftime_now("%Y") }}');
+    const error = withSourceDateEpoch('yesterday', () => renderError(() => template.render(context)));
+    expect(error.pythonType).toBe('ValueError');
+    expect(error.message).toContain('SOURCE_DATE_EPOCH');
+  });
+});
+
+describe('parsePythonJson (Python json.loads semantics for template inputs)', () => {
+  const render = (source: string, variables: Record<string, unknown>): string =>
+    compileChatTemplate(source).render({ messages: [], add_generation_prompt: false, bos_token: '', eos_token: '', ...variables });
+
+  it('keeps floats floats and object keys in written order, where JSON.parse loses both', () => {
+    const text = '{"b": 1.0, "10": [2, 2e3, -0.5], "a": {"2": null, "1": true}}';
+    expect(render('{{ x }}|{{ x | tojson }}', { x: parsePythonJson(text) })).toBe(
+      "{'b': 1.0, '10': [2, 2000.0, -0.5], 'a': {'2': None, '1': True}}|" +
+        '{"b": 1.0, "10": [2, 2000.0, -0.5], "a": {"2": null, "1": true}}',
     );
+    expect(render('{{ x | tojson }}', { x: JSON.parse(text) as unknown })).toBe(
+      '{"10": [2, 2000, -0.5], "b": 1, "a": {"1": true, "2": null}}',
+    );
+  });
+
+  it('accepts NaN and Infinity and decodes escapes as Python does', () => {
+    expect(render('{{ x }}', { x: parsePythonJson('[NaN, Infinity, -Infinity, "\\u00e9\\n\\ud83d\\ude00"]') })).toBe(
+      "[nan, inf, -inf, 'é\\n😀']",
+    );
+  });
+
+  it("raises Python's JSONDecodeError messages", () => {
+    expect(() => parsePythonJson('[1,')).toThrow('Expecting value: line 1 column 4 (char 3)');
+    expect(() => parsePythonJson('{"a" 1}')).toThrow("Expecting ':' delimiter: line 1 column 6 (char 5)");
+    expect(() => parsePythonJson('{"a": 1}\n x')).toThrow('Extra data: line 2 column 2 (char 10)');
   });
 });

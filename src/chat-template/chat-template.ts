@@ -9,6 +9,7 @@ import { compileJinjaTemplate, renderJinjaTemplate } from './nunjucks-jinja-comp
 
 export { ChatTemplateError } from './chat-template-error';
 export type { ChatTemplateErrorDetails, ChatTemplateErrorKind } from './chat-template-error';
+export { parsePythonJson, PythonJsonDecodeError } from './python-json';
 
 /** One tool call of an assistant message, OpenAI-shaped. */
 export interface ChatTemplateToolCall {
@@ -66,7 +67,11 @@ export interface ChatTemplate {
 export interface CompileChatTemplateOptions {
   /** Name used in error locations (e.g. the model file). */
   name?: string;
-  /** Clock for the `strftime_now` global; defaults to the current local time. */
+  /**
+   * Clock for the `strftime_now` global, formatted in local time. Default: the instant in the
+   * environment variable `SOURCE_DATE_EPOCH` (seconds, formatted in UTC) when set, so that renders
+   * are reproducible; else the current local time.
+   */
   now?: () => Date;
 }
 

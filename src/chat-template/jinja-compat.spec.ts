@@ -4,7 +4,8 @@ import { ChatTemplateError, compileChatTemplate } from './chat-template';
 
 const FIXTURES = resolve(__dirname, '../../test/fixtures/chat-templates');
 
-interface Snippet {
+/** A small template exercising one feature, with its own variables. */
+interface FeatureCase {
   name: string;
   template: string;
   variables: Record<string, unknown>;
@@ -12,46 +13,59 @@ interface Snippet {
 
 type ExpectedCase = { output: string } | { error: { type: string; message: string } };
 
-const snippets = (JSON.parse(readFileSync(join(FIXTURES, 'snippets.json'), 'utf8')) as { snippets: Snippet[] }).snippets;
-const reference = JSON.parse(readFileSync(join(FIXTURES, 'expected', 'snippets.json'), 'utf8')) as {
+interface Reference {
+  source_date_epoch: number;
   cases: Record<string, ExpectedCase>;
-};
+}
 
-/** The clock Python's reference run pins `strftime_now` to (2024-07-26 12:00:00 local time). */
-const FIXED_NOW = () => new Date(2024, 6, 26, 12, 0, 0);
-
-/**
- * Snippets whose rendering does not match Python Jinja2 yet, with the reason; their tests run as
- * `it.failing` and must leave this list once they pass.
- */
-const KNOWN_GAPS: Record<string, string> = {
-  'integral-float-output':
-    'JS numbers cannot tell 2.0 from 2, so integral floats (from `/`, float literals or request JSON) print and serialise as ints',
-  'int-dict-keys': 'dicts are plain JS objects, so non-string keys (e.g. {0: …}, as ByteDance-Seed-OSS uses) become strings',
-};
-
-function run(snippet: Snippet): ExpectedCase {
+function run(feature: FeatureCase, epoch: number): ExpectedCase {
+  const previous = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = String(epoch);
   try {
-    const template = compileChatTemplate(snippet.template, { now: FIXED_NOW });
+    const template = compileChatTemplate(feature.template);
     return {
-      output: template.render({ messages: [], add_generation_prompt: false, bos_token: '', eos_token: '', ...snippet.variables }),
+      output: template.render({ messages: [], add_generation_prompt: false, bos_token: '', eos_token: '', ...feature.variables }),
     };
   } catch (error) {
     if (!(error instanceof ChatTemplateError)) throw error;
     return { error: { type: error.pythonType ?? 'unknown', message: error.message } };
+  } finally {
+    if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = previous;
   }
 }
 
-describe('Jinja2 compatibility snippets match Python Jinja2 (transformers environment)', () => {
-  it('has a reference for every snippet', () => {
-    expect(Object.keys(reference.cases).sort()).toEqual(snippets.map((s) => s.name).sort());
-  });
+/**
+ * One test per case of `fixture` (its cases under `key`), compared with `expected/<fixture>`.
+ * `knownGaps` maps case names that do not match Python Jinja2 yet to the reason; they run as
+ * `it.failing` and must leave the list once they pass.
+ */
+function describeFeatureCases(title: string, fixture: string, key: string, knownGaps: Record<string, string>): void {
+  const cases = (JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8')) as Record<string, FeatureCase[]>)[key];
+  const reference = JSON.parse(readFileSync(join(FIXTURES, 'expected', fixture), 'utf8')) as Reference;
 
-  for (const snippet of snippets) {
-    const gap = KNOWN_GAPS[snippet.name];
-    const test = gap === undefined ? it : it.failing;
-    test(gap === undefined ? snippet.name : `${snippet.name} — known gap: ${gap}`, () => {
-      expect(run(snippet)).toEqual(reference.cases[snippet.name]);
+  describe(title, () => {
+    it('has a reference for every case', () => {
+      expect(Object.keys(reference.cases).sort()).toEqual(cases.map((c) => c.name).sort());
     });
-  }
+
+    for (const feature of cases) {
+      const gap = knownGaps[feature.name];
+      const test = gap === undefined ? it : it.failing;
+      test(gap === undefined ? feature.name : `${feature.name} — known gap: ${gap}`, () => {
+        expect(run(feature, reference.source_date_epoch)).toEqual(reference.cases[feature.name]);
+      });
+    }
+  });
+}
+
+describeFeatureCases('Jinja2 compatibility snippets match Python Jinja2 (transformers environment)', 'snippets.json', 'snippets', {
+  'big-integers': 'JS numbers are doubles: integers beyond 2**53 lose digits and print as floats (Python ints are unbounded)',
 });
+
+describeFeatureCases(
+  "llama.cpp's tests/test-jinja.cpp micro-tests match Python Jinja2 (transformers environment)",
+  'llama-cpp-jinja-tests.json',
+  'tests',
+  {},
+);

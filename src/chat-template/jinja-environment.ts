@@ -10,36 +10,29 @@ import * as nunjucks from 'nunjucks';
 import { JINJA_FILTERS } from './jinja-filters';
 import { createJinjaGlobals, JinjaGlobalsOptions } from './jinja-globals';
 import { JINJA_TESTS } from './jinja-tests';
-import { Undefined } from './python-values';
+import { numericValue, PyFloat, Undefined } from './python-values';
 
 /**
  * Nunjucks built-in filters kept as they are (their behaviour matches Jinja2's closely enough for
- * now); Undefined arguments reach them as JS `undefined`.
+ * now); Undefined arguments reach them as JS `undefined` and integral floats as plain numbers
+ * (see `withPlainValues`).
  */
-const NUNJUCKS_FILTERS_KEPT = [
-  'batch',
-  'center',
-  'dictsort',
-  'groupby',
-  'random',
-  'round',
-  'slice',
-  'sort',
-  'striptags',
-  'truncate',
-  'urlencode',
-  'urlize',
-  'wordcount',
-];
+const NUNJUCKS_FILTERS_KEPT = ['random', 'slice', 'striptags', 'urlencode', 'urlize'];
 
 /** Jinja2 built-in filters this layer does not provide yet (named in compile errors). */
-export const UNSUPPORTED_JINJA_FILTERS: ReadonlySet<string> = new Set(['filesizeformat', 'format', 'pprint', 'wordwrap', 'xmlattr']);
+export const UNSUPPORTED_JINJA_FILTERS: ReadonlySet<string> = new Set(['filesizeformat', 'pprint', 'wordwrap', 'xmlattr']);
 
 /** Names of the filters a template may use (Jinja2's, as available here). */
 export const JINJA_FILTER_NAMES: ReadonlySet<string> = new Set([...Object.keys(JINJA_FILTERS), ...NUNJUCKS_FILTERS_KEPT]);
 
+/** Jinja2's tests about the environment itself: `'trim' is filter`, `'defined' is test`. */
+const ENVIRONMENT_TESTS: Record<string, (value: unknown) => boolean> = {
+  filter: (value) => typeof value === 'string' && JINJA_FILTER_NAMES.has(value),
+  test: (value) => typeof value === 'string' && JINJA_TEST_NAMES.has(value),
+};
+
 /** Names of the tests a template may use. */
-export const JINJA_TEST_NAMES: ReadonlySet<string> = new Set(Object.keys(JINJA_TESTS));
+export const JINJA_TEST_NAMES: ReadonlySet<string> = new Set([...Object.keys(JINJA_TESTS), ...Object.keys(ENVIRONMENT_TESTS)]);
 
 /** transformers' `{% generation %}…{% endgeneration %}` (assistant-mask tracking): renders its body. */
 class GenerationTag implements nunjucks.Extension {
@@ -65,11 +58,12 @@ interface JinjaExtensionParser {
   parseUntilBlocks(...names: string[]): unknown;
 }
 
-function withPlainUndefined(filter: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+/** Adapts a Nunjucks filter: Undefined arguments become JS `undefined`, integral floats plain numbers. */
+function withPlainValues(filter: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   return function (this: unknown, ...args: unknown[]) {
     return filter.apply(
       this,
-      args.map((arg) => (arg instanceof Undefined ? undefined : arg)),
+      args.map((arg) => (arg instanceof Undefined ? undefined : arg instanceof PyFloat ? numericValue(arg) : arg)),
     );
   };
 }
@@ -86,9 +80,9 @@ export function createJinjaEnvironment(options: JinjaEnvironmentOptions = {}): n
     throwOnUndefined: false,
     dev: true,
   });
-  for (const name of NUNJUCKS_FILTERS_KEPT) env.addFilter(name, withPlainUndefined(env.getFilter(name)));
+  for (const name of NUNJUCKS_FILTERS_KEPT) env.addFilter(name, withPlainValues(env.getFilter(name)));
   for (const [name, filter] of Object.entries(JINJA_FILTERS)) env.addFilter(name, filter);
-  for (const [name, test] of Object.entries(JINJA_TESTS)) addTest(env, name, test);
+  for (const [name, test] of Object.entries({ ...JINJA_TESTS, ...ENVIRONMENT_TESTS })) addTest(env, name, test);
   for (const [name, value] of Object.entries(createJinjaGlobals(options))) env.addGlobal(name, value);
   env.addExtension('generation', new GenerationTag());
   return env;

@@ -7,23 +7,36 @@
 import { pythonError } from './chat-template-error';
 import { bindArguments, splitArguments } from './python-arguments';
 import { pythonJsonDumps } from './python-json';
-import { findMethod, pyInt, pyLen, pyReplace, pySplitlines, pyStrip } from './python-methods';
+import { percentFormat } from './python-format';
+import { findMethod, pyInt, pyJustify, pyLen, pyReplace, pySplitlines, pyStrip } from './python-methods';
 import { pythonRuntime } from './python-runtime';
 import {
   asString,
+  Dict,
   dictEntries,
   equals,
   escapeHtml,
+  failUndefined,
+  hashKey,
   isDict,
   isUndefined,
+  isFloat,
+  isTuple,
   lazy,
+  lazyKind,
   Markup,
+  missingMemberHint,
+  Namespace,
+  namedTuple,
   numericValue,
   order,
+  pyFloat,
   repr,
   str,
   truthy,
   tuple,
+  tupleField,
+  typeName,
   Undefined,
 } from './python-values';
 import { JINJA_TESTS } from './jinja-tests';
@@ -38,11 +51,30 @@ function optionalNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : (numericValue(value) ?? null);
 }
 
-/** Jinja2's `make_attrgetter`: dotted path of item lookups (`"function.name"`, `"0"`). */
-function attributeGetter(attribute: unknown): (item: unknown) => unknown {
+/** Jinja2's `_prepare_attribute_parts`: a dotted path (`"function.name"`, `"0"`) as item keys. */
+function attributeParts(attribute: unknown): unknown[] {
+  if (attribute === null || attribute === undefined) return [];
   const path = asString(attribute);
-  const parts = path === null ? [attribute] : path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  return (item) => parts.reduce<unknown>((value, part) => pythonRuntime.getitem(value, part), item);
+  return path === null ? [attribute] : path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/**
+ * Jinja2's `make_attrgetter`: item lookups along the path; an Undefined step becomes `fallback`
+ * when one is given (not None).
+ */
+function attributeGetter(attribute: unknown, fallback: unknown = null): (item: unknown) => unknown {
+  const parts = attributeParts(attribute);
+  return (item) =>
+    parts.reduce<unknown>((value, part) => {
+      const next = pythonRuntime.getitem(value, part);
+      return fallback !== null && isUndefined(next) ? fallback : next;
+    }, item);
+}
+
+/** Jinja2's `ignore_case`: str lower-cased, anything else as is. */
+function ignoreCase(value: unknown): unknown {
+  const text = asString(value);
+  return text === null ? value : text.toLowerCase();
 }
 
 function testFunction(args: unknown[]): (item: unknown) => boolean {
@@ -96,7 +128,16 @@ function first(value: unknown): unknown {
   return list.length > 0 ? list[0] : new Undefined('No first item, sequence was empty.');
 }
 
+/** Whether Python's `reversed()` accepts `value` (str, list, tuple, dict and dict views; Undefined too). */
+function isReversible(value: unknown): boolean {
+  if (isUndefined(value) || asString(value) !== null || isDict(value)) return true;
+  const kind = lazyKind(value);
+  return Array.isArray(value) && (kind === undefined || kind.startsWith('dict_'));
+}
+
+/** Jinja2's `last`: `next(iter(reversed(seq)))`. */
 function last(value: unknown): unknown {
+  if (!isReversible(value)) throw pythonError('TypeError', `'${typeName(value)}' object is not reversible`);
   const list = listOf(value);
   return list.length > 0 ? list[list.length - 1] : new Undefined('No last item, sequence was empty.');
 }
@@ -142,7 +183,17 @@ function map(value: unknown, ...args: unknown[]): unknown[] {
 function indent(value: unknown, ...args: unknown[]): string {
   const { values } = bindArguments('indent', args, ['width', 'first', 'blank'], { width: 4, first: false, blank: false });
   const prefix = asString(values.width) ?? ' '.repeat(Number(values.width));
-  const lines = pySplitlines(`${str(value)}\n`, false);
+  const source = asString(value);
+  if (source === null) {
+    // Jinja2 appends "\n" to the value itself before splitting it into lines.
+    if (isUndefined(value)) failUndefined(value);
+    if (Array.isArray(value) && lazyKind(value) === undefined && !isTuple(value)) {
+      throw pythonError('AttributeError', "'list' object has no attribute 'splitlines'");
+    }
+    if (isTuple(value)) throw pythonError('TypeError', 'can only concatenate tuple (not "str") to tuple');
+    throw pythonError('TypeError', `unsupported operand type(s) for +=: '${typeName(value)}' and 'str'`);
+  }
+  const lines = pySplitlines(`${source}\n`, false);
   let text: string;
   if (truthy(values.blank)) {
     text = lines.join(`\n${prefix}`);
@@ -166,11 +217,13 @@ function keyFunction(attribute: unknown, caseSensitive: unknown): (item: unknown
 function unique(value: unknown, ...args: unknown[]): unknown[] {
   const { values } = bindArguments('unique', args, ['case_sensitive', 'attribute'], { case_sensitive: false, attribute: null });
   const key = keyFunction(values.attribute, values.case_sensitive);
-  const seen: unknown[] = [];
+  const seen = new Set<string>();
   const kept = listOf(value).filter((item) => {
     const k = key(item);
-    if (seen.some((other) => equals(other, k))) return false;
-    seen.push(k);
+    const hash = hashKey(k);
+    if (hash === null) throw pythonError('TypeError', `unhashable type: '${typeName(k)}'`);
+    if (seen.has(hash)) return false;
+    seen.add(hash);
     return true;
   });
   return lazy(kept, 'generator');
@@ -200,31 +253,97 @@ function titleCase(text: string): string {
     .join('');
 }
 
-const FLOAT_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+const FLOAT_TEXT = /^\s*[-+]?(?:\d(?:_?\d)*\.(?:\d(?:_?\d)*)?|\.\d(?:_?\d)*|\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?\s*$/;
+const FLOAT_WORD = /^\s*([-+]?)(inf|infinity|nan)\s*$/i;
 
-/** Python `float(text)` for decimal strings; null when Python would raise. */
-function parseFloatText(value: unknown): number | null {
-  const text = asString(value);
-  return text !== null && FLOAT_TEXT.test(text) ? Number(text) : null;
+/** Python `float(text)`; null when Python would raise. */
+function parseFloatText(text: string): number | null {
+  if (FLOAT_TEXT.test(text)) return Number(text.replace(/_/g, ''));
+  const word = FLOAT_WORD.exec(text);
+  if (word === null) return null;
+  if (word[2].toLowerCase() === 'nan') return NaN;
+  return word[1] === '-' ? -Infinity : Infinity;
 }
 
-/** Jinja2's `int(default=0, base=10)`: int(), else int(float()), else the default. */
+/** Python `float(value)` for numbers, bools and numeric strings; null when Python would raise. */
+function pyFloatValue(value: unknown): number | null {
+  const text = asString(value);
+  return text === null ? numericValue(value) : parseFloatText(text);
+}
+
+/** Jinja2's `int(default=0, base=10)`: `int(value[, base])`, else `int(float(value))`, else the default. */
 function toInt(value: unknown, ...args: unknown[]): unknown {
   const { values } = bindArguments('int', args, ['default', 'base'], { default: 0, base: 10 });
-  const parsed = pyInt(value) ?? parseFloatText(value);
-  return parsed === null ? values.default : Math.trunc(parsed);
+  if (isUndefined(value)) failUndefined(value);
+  const parsed = pyInt(value, numericValue(values.base) ?? 10) ?? pyFloatValue(value);
+  if (parsed === null) return values.default;
+  if (!Number.isFinite(parsed)) {
+    throw pythonError(Number.isNaN(parsed) ? 'ValueError' : 'OverflowError', `cannot convert float ${Number.isNaN(parsed) ? 'NaN' : 'infinity'} to integer`);
+  }
+  return Math.trunc(parsed);
 }
 
 /** Jinja2's `float(default=0.0)`. */
 function toFloat(value: unknown, ...args: unknown[]): unknown {
-  const { values } = bindArguments('float', args, ['default'], { default: 0 });
-  return (typeof value === 'string' ? parseFloatText(value) : numericValue(value)) ?? values.default;
+  const { values } = bindArguments('float', args, ['default'], { default: pyFloat(0) });
+  if (isUndefined(value)) failUndefined(value);
+  const parsed = pyFloatValue(value);
+  return parsed === null ? values.default : pyFloat(parsed);
 }
 
+/** Jinja2's `dictsort(case_sensitive=False, by='key', reverse=False)`: a sorted list of (key, value) tuples. */
+function dictsort(value: unknown, ...args: unknown[]): unknown[] {
+  const { values } = bindArguments('dictsort', args, ['case_sensitive', 'by', 'reverse'], {
+    case_sensitive: false,
+    by: 'key',
+    reverse: false,
+  });
+  const by = str(values.by);
+  if (by !== 'key' && by !== 'value') throw pythonError('FilterArgumentError', 'You can only sort by either "key" or "value"');
+  const position = by === 'key' ? 0 : 1;
+  if (isUndefined(value)) failUndefined(value);
+  if (!isDict(value)) throw pythonError('AttributeError', `'${typeName(value)}' object has no attribute 'items'`);
+  const items = dictEntries(value).map(([k, v]) => tuple([k, v]));
+  const key = keyFunction(null, values.case_sensitive);
+  const sign = truthy(values.reverse) ? -1 : 1;
+  return [...listOf(items)].sort((a, b) => sign * order('<', key((a as unknown[])[position]), key((b as unknown[])[position])));
+}
+
+/** Jinja2's `wordcount`: the number of `\w+` runs in `str(value)`. */
+function wordcount(value: unknown): number {
+  return (str(value).match(/[\p{L}\p{N}_]+/gu) ?? []).length;
+}
+
+/** Python `abs()`: keeps int/float, bools become ints. */
+function abs(value: unknown): unknown {
+  if (isUndefined(value)) failUndefined(value);
+  const number = numericValue(value);
+  if (number === null) throw pythonError('TypeError', `bad operand type for abs(): '${typeName(value)}'`);
+  return number < 0 ? pythonRuntime.neg(value) : pythonRuntime.pos(value);
+}
+
+/** Jinja2's `reverse`: a reversed str, `reversed(value)`, else a reversed copy of `list(value)`. */
 function reverse(value: unknown): unknown {
   const text = asString(value);
   if (text !== null) return Array.from(text).reverse().join('');
-  return lazy([...listOf(value)].reverse(), 'list_reverseiterator');
+  if (isReversible(value)) return lazy([...listOf(value)].reverse(), 'list_reverseiterator');
+  if (!Array.isArray(value)) throw pythonError('FilterArgumentError', 'argument must be iterable');
+  return [...listOf(value)].reverse();
+}
+
+/** Jinja2's `batch(linecount, fill_with=None)`: lists of `linecount` items, the last one padded with `fill_with`. */
+function batch(value: unknown, ...args: unknown[]): unknown[] {
+  const { values } = bindArguments('batch', args, ['linecount', 'fill_with'], { fill_with: null });
+  const size = Number(numericValue(values.linecount));
+  const groups: unknown[][] = [];
+  for (const item of listOf(value)) {
+    const current = groups[groups.length - 1];
+    if (current === undefined || current.length === size) groups.push([item]);
+    else current.push(item);
+  }
+  const tail = groups[groups.length - 1];
+  if (tail !== undefined && values.fill_with !== null) while (tail.length < size) tail.push(values.fill_with);
+  return lazy(groups, 'generator');
 }
 
 function sum(value: unknown, ...args: unknown[]): unknown {
@@ -240,6 +359,133 @@ function escapeFilter(value: unknown): Markup {
 
 function stringMethod(name: string): JinjaFilter {
   return (value) => (findMethod(str(value), name) as () => string)();
+}
+
+/** Jinja2's `sort(reverse=False, case_sensitive=False, attribute=None)`: a new sorted list (stable). */
+function sort(value: unknown, ...args: unknown[]): unknown[] {
+  const { values } = bindArguments('sort', args, ['reverse', 'case_sensitive', 'attribute'], {
+    reverse: false,
+    case_sensitive: false,
+    attribute: null,
+  });
+  const paths = (asString(values.attribute)?.split(',') ?? [values.attribute]).map(attributeParts);
+  const post = truthy(values.case_sensitive) ? (item: unknown) => item : ignoreCase;
+  const key = (item: unknown): unknown[] =>
+    paths.map((parts) => post(parts.reduce<unknown>((current, part) => pythonRuntime.getitem(current, part), item)));
+  const sign = truthy(values.reverse) ? -1 : 1;
+  return listOf(value)
+    .map((item) => [key(item), item] as const)
+    .sort(([a], [b]) => sign * order('<', a, b))
+    .map(([, item]) => item);
+}
+
+/** Jinja2's `groupby(attribute, default=None, case_sensitive=False)`: sorted `(grouper, list)` named tuples. */
+function groupby(value: unknown, ...args: unknown[]): unknown[] {
+  const { values } = bindArguments('groupby', args, ['attribute', 'default', 'case_sensitive'], { default: null, case_sensitive: false });
+  const exact = attributeGetter(values.attribute, values.default);
+  const caseSensitive = truthy(values.case_sensitive);
+  const key = caseSensitive ? exact : (item: unknown) => ignoreCase(exact(item));
+  const sorted = listOf(value)
+    .map((item) => [key(item), item] as const)
+    .sort(([a], [b]) => order('<', a, b));
+  const groups: [unknown, unknown[]][] = [];
+  for (const [groupKey, item] of sorted) {
+    const last = groups[groups.length - 1];
+    if (last !== undefined && equals(last[0], groupKey)) last[1].push(item);
+    else groups.push([groupKey, [item]]);
+  }
+  return groups.map(([groupKey, items]) => namedTuple([caseSensitive ? groupKey : exact(items[0]), items], ['grouper', 'list']));
+}
+
+/** Python `round(x, n)` on a finite float: the exact binary value rounded half to even at n decimals. */
+function roundHalfEven(x: number, digits: number): number {
+  if (!Number.isFinite(x) || digits > 300) return x;
+  if (digits < 0) {
+    const scale = 10 ** -digits;
+    return roundHalfEven(x / scale, 0) * scale;
+  }
+  const fixed = Math.abs(x).toFixed(Math.min(digits, 100));
+  const [mantissa, exponent] = exactBinary(Math.abs(x));
+  const scaled = mantissa * 10n ** BigInt(digits);
+  if (exponent < 0n) {
+    const denominator = 1n << -exponent;
+    if (scaled % denominator === denominator / 2n) {
+      const floor = scaled / denominator;
+      const even = floor % 2n === 0n ? floor : floor + 1n;
+      return Math.sign(x) * Number(`${even}e-${digits}`);
+    }
+  }
+  return Math.sign(x) * Number(fixed);
+}
+
+/** A finite double as mantissa × 2^exponent, both exact integers. */
+function exactBinary(x: number): [bigint, bigint] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = (bits >> 52n) & 0x7ffn;
+  const fraction = bits & 0xfffffffffffffn;
+  return biased === 0n ? [fraction, -1074n] : [fraction | (1n << 52n), biased - 1075n];
+}
+
+/** Jinja2's `round(precision=0, method='common')`: Python `round()`, or floor/ceil scaled (always a float). */
+function round(value: unknown, ...args: unknown[]): unknown {
+  const { values } = bindArguments('round', args, ['precision', 'method'], { precision: 0, method: 'common' });
+  const method = str(values.method);
+  if (!['common', 'ceil', 'floor'].includes(method)) throw pythonError('FilterArgumentError', 'method must be common, ceil or floor');
+  const number = isUndefined(value) ? null : numericValue(value);
+  if (number === null) throw pythonError('TypeError', `type ${typeName(value)} doesn't define __round__ method`);
+  const precision = numericValue(values.precision) ?? 0;
+  if (method === 'common') return isFloat(value) ? pyFloat(roundHalfEven(number, precision)) : number;
+  const scale = 10 ** precision;
+  return pyFloat((method === 'floor' ? Math.floor : Math.ceil)(number * scale) / scale);
+}
+
+/** Jinja2's `truncate(length=255, killwords=False, end='...', leeway=5)`. */
+function truncate(value: unknown, ...args: unknown[]): string {
+  const { values } = bindArguments('truncate', args, ['length', 'killwords', 'end', 'leeway'], {
+    length: 255,
+    killwords: false,
+    end: '...',
+    leeway: 5,
+  });
+  const length = Number(numericValue(values.length));
+  const end = str(values.end);
+  if (length < Array.from(end).length) throw pythonError('AssertionError', `expected length >= ${Array.from(end).length}, got ${length}`);
+  const text = asString(value);
+  if (text === null) {
+    // Jinja2 applies len() and slicing to the value itself.
+    if (isUndefined(value)) return '';
+    if (!Array.isArray(value) && !isDict(value)) throw pythonError('TypeError', `object of type '${typeName(value)}' has no len()`);
+    if (pyLen(value) <= length + Number(numericValue(values.leeway))) return str(value);
+    const kind = typeName(value);
+    if (truthy(values.killwords)) throw pythonError('TypeError', `can only concatenate ${kind} (not "str") to ${kind}`);
+    throw pythonError('AttributeError', `'${kind}' object has no attribute 'rsplit'`);
+  }
+  const points = Array.from(text);
+  if (points.length <= length + Number(numericValue(values.leeway))) return text;
+  const head = points.slice(0, Math.max(0, length - Array.from(end).length)).join('');
+  if (truthy(values.killwords)) return head + end;
+  const space = head.lastIndexOf(' ');
+  return (space < 0 ? head : head.slice(0, space)) + end;
+}
+
+/** Jinja2's `format(*args, **kwargs)`: `str(value) % args` (or `% kwargs`). */
+function format(value: unknown, ...args: unknown[]): string {
+  const { positional, keywords } = splitArguments(args);
+  const hasKeywords = Object.keys(keywords).length > 0;
+  if (positional.length > 0 && hasKeywords) {
+    throw pythonError('FilterArgumentError', "can't handle positional and keyword arguments at the same time");
+  }
+  return percentFormat(str(value), hasKeywords ? Dict.of(Object.entries(keywords)) : tuple(positional));
+}
+
+/** Jinja2's `attr(name)`: attribute lookup only (methods, named-tuple fields, namespace attributes), never dict items. */
+function attr(value: unknown, name: unknown): unknown {
+  if (isUndefined(value)) failUndefined(value);
+  const attribute = str(name);
+  if (value instanceof Namespace) return pythonRuntime.getattr(value, attribute);
+  return findMethod(value, attribute) ?? tupleField(value, attribute) ?? new Undefined(missingMemberHint(value, attribute));
 }
 
 /** Filter name → implementation, as registered on the environment. */
@@ -261,7 +507,14 @@ export const JINJA_FILTERS: Record<string, JinjaFilter> = {
   selectattr: selectOrReject(true, true),
   rejectattr: selectOrReject(false, true),
   map,
-  attr: (value, name) => pythonRuntime.getattr(value, str(name)),
+  attr,
+  batch,
+  center: (value, width = 80) => pyJustify(str(value), Number(numericValue(width)), ' ', 'center'),
+  format,
+  groupby,
+  round,
+  sort,
+  truncate,
   upper: stringMethod('upper'),
   lower: stringMethod('lower'),
   capitalize: stringMethod('capitalize'),
@@ -277,7 +530,9 @@ export const JINJA_FILTERS: Record<string, JinjaFilter> = {
   forceescape: (value) => new Markup(escapeHtml(str(value))),
   int: toInt,
   float: toFloat,
-  abs: (value) => Math.abs(pythonRuntime.pos(value)),
+  abs,
+  dictsort,
+  wordcount,
   reverse,
   sum,
   indent,

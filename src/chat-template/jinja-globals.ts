@@ -6,18 +6,16 @@
 import { ChatTemplateError, pythonError } from './chat-template-error';
 import { splitArguments } from './python-arguments';
 import { pythonStrftime } from './python-strftime';
-import { isDict, Namespace, numericValue, str } from './python-values';
+import { Dict, dictEntries, isDict, isInteger, Namespace, PyDict, str, typeName } from './python-values';
 
 /** Jinja2's sandbox refuses `range()` results longer than this. */
 const MAX_RANGE = 100_000;
 
 function range(...args: unknown[]): number[] {
   const numbers = splitArguments(args).positional.map((value) => {
-    const n = numericValue(value);
-    if (n === null || !Number.isInteger(n)) {
-      throw pythonError('TypeError', `'${typeof value === 'number' ? 'float' : 'str'}' object cannot be interpreted as an integer`);
-    }
-    return n;
+    if (typeof value === 'boolean') return Number(value);
+    if (!isInteger(value)) throw pythonError('TypeError', `'${typeName(value)}' object cannot be interpreted as an integer`);
+    return value;
   });
   const [start, stop, step] = numbers.length === 1 ? [0, numbers[0], 1] : [numbers[0], numbers[1], numbers[2] ?? 1];
   if (step === 0) throw pythonError('ValueError', 'range() arg 3 must not be zero');
@@ -28,32 +26,53 @@ function range(...args: unknown[]): number[] {
   return Array.from({ length }, (_, i) => start + i * step);
 }
 
-function namespace(...args: unknown[]): Namespace {
+/** The (key, value) pairs of `dict(*positional, **keywords)` / `namespace(...)`: mappings' items, then keywords. */
+function mappingPairs(args: unknown[]): [unknown, unknown][] {
   const { positional, keywords } = splitArguments(args);
+  return [...positional.filter(isDict).flatMap((source: PyDict) => dictEntries(source)), ...Object.entries(keywords)];
+}
+
+function namespace(...args: unknown[]): Namespace {
   const ns = new Namespace();
-  for (const source of [...positional.filter(isDict), keywords]) Object.assign(ns.attributes, source);
+  for (const [key, value] of mappingPairs(args)) ns.attributes[str(key)] = value;
   return ns;
 }
 
 /** Options for {@link createJinjaGlobals}. */
 export interface JinjaGlobalsOptions {
-  /** Clock for `strftime_now`; defaults to the current time. */
+  /** Clock for `strftime_now`, formatted in local time; defaults to {@link strftimeNow}'s clock. */
   now?: () => Date;
+}
+
+const EPOCH_SECONDS = /^\s*-?\d+\s*$/;
+
+/**
+ * `strftime_now(format)` without an injected clock: when the environment variable
+ * `SOURCE_DATE_EPOCH` is set (reproducible-builds convention: seconds since the Unix epoch), that
+ * instant formatted in UTC, so that renders are identical everywhere; otherwise the current local
+ * time, as transformers' `datetime.now()`. The variable is read at every call.
+ * @throws ChatTemplateError (kind `render`, pythonType `ValueError`) when SOURCE_DATE_EPOCH is set
+ *   but is not an integer, as Python's `int()` would refuse it.
+ */
+export function strftimeNow(format: string): string {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return pythonStrftime(new Date(), format);
+  if (!EPOCH_SECONDS.test(epoch)) {
+    throw pythonError('ValueError', `SOURCE_DATE_EPOCH must be an integer number of seconds, not ${JSON.stringify(epoch)}`);
+  }
+  return pythonStrftime(new Date(Number(epoch) * 1000), format, true);
 }
 
 /** Global name → value, as registered on the environment. */
 export function createJinjaGlobals(options: JinjaGlobalsOptions = {}): Record<string, unknown> {
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   return {
     raise_exception: (message: unknown): never => {
       throw new ChatTemplateError('raise_exception', str(message), { pythonType: 'TemplateError' });
     },
-    strftime_now: (format: unknown): string => pythonStrftime(now(), str(format)),
+    strftime_now: (format: unknown): string => (now === undefined ? strftimeNow(str(format)) : pythonStrftime(now(), str(format))),
     namespace,
     range,
-    dict: (...args: unknown[]): Record<string, unknown> => {
-      const { positional, keywords } = splitArguments(args);
-      return Object.assign({}, ...positional.filter(isDict), keywords) as Record<string, unknown>;
-    },
+    dict: (...args: unknown[]): Dict => Dict.of(mappingPairs(args)),
   };
 }

@@ -3,7 +3,7 @@
  * semantics (`jinja2/tests.py`) over Python-valued data.
  */
 import { pythonRuntime } from './python-runtime';
-import { asString, equals, isDict, isInteger, isUndefined, numericValue, order } from './python-values';
+import { asString, equals, isDict, isFloat, isInteger, isUndefined, numericValue, order, str } from './python-values';
 
 export type JinjaTest = (value: unknown, ...args: unknown[]) => boolean;
 
@@ -11,9 +11,15 @@ function isCased(ch: string): boolean {
   return ch.toLowerCase() !== ch.toUpperCase();
 }
 
+/** Jinja2's `lower`/`upper` tests: `str(value).islower()` / `.isupper()`. */
 function caseTest(value: unknown, convert: (s: string) => string): boolean {
-  const text = asString(value);
-  return text !== null && Array.from(text).some(isCased) && convert(text) === text;
+  const text = str(value);
+  return Array.from(text).some(isCased) && convert(text) === text;
+}
+
+/** `value % divisor == remainder`, with Python's `%` (TypeError for non-numbers, string formatting for str). */
+function modulo(value: unknown, divisor: unknown, remainder: number): boolean {
+  return equals(pythonRuntime.mod(value, divisor), remainder);
 }
 
 /** Test name → implementation, as registered on the environment. */
@@ -25,20 +31,20 @@ export const JINJA_TESTS: Record<string, JinjaTest> = {
   false: (value) => value === false,
   true: (value) => value === true,
   integer: (value) => isInteger(value),
-  float: (value) => typeof value === 'number' && !isInteger(value),
+  float: (value) => isFloat(value),
   number: (value) => numericValue(value) !== null,
   string: (value) => asString(value) !== null,
   mapping: (value) => isDict(value),
   iterable: (value) => isUndefined(value) || asString(value) !== null || Array.isArray(value) || isDict(value),
   sequence: (value) => isUndefined(value) || asString(value) !== null || Array.isArray(value) || isDict(value),
-  callable: (value) => typeof value === 'function',
+  callable: (value) => typeof value === 'function' || isUndefined(value),
   sameas: (value, other) => value === other,
   escaped: (value) => value instanceof String,
   lower: (value) => caseTest(value, (s) => s.toLowerCase()),
   upper: (value) => caseTest(value, (s) => s.toUpperCase()),
-  odd: (value) => (numericValue(value) ?? 0) % 2 !== 0,
-  even: (value) => (numericValue(value) ?? 1) % 2 === 0,
-  divisibleby: (value, num) => (numericValue(value) ?? NaN) % (numericValue(num) ?? NaN) === 0,
+  odd: (value) => modulo(value, 2, 1),
+  even: (value) => modulo(value, 2, 0),
+  divisibleby: (value, num) => modulo(value, num, 0),
   in: (value, seq) => pythonRuntime.contains(seq, value),
   eq: (value, other) => equals(value, other),
   equalto: (value, other) => equals(value, other),

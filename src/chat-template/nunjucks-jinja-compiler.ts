@@ -4,26 +4,39 @@
  *
  * - source: newlines normalised and one trailing newline dropped (Jinja2 `keep_trailing_newline=False`);
  * - lexer: Python string-literal escapes; `lstrip_blocks`/`trim_blocks` also around `{# … #}`;
- *   Jinja2 number literals (`1e-07`, `1_000`), `null` as a plain name;
- * - parser: `obj.attr` vs `obj[key]` kept distinct, slices `[a:b:c]`, `True`/`False`/`None`,
- *   `is` tests at filter precedence with unparenthesised arguments, `for … in … if cond` loop
- *   filters, `{% break %}`/`{% continue %}`;
+ *   Jinja2 number literals (`1e-07`, `1_000`), `null` as a plain name; no tag ends inside open
+ *   brackets (`{{ {'a': {'b': 1}} }}`);
+ * - parser: `obj.attr` vs `obj[key]` kept distinct, slices `[a:b:c]` and tuple subscripts,
+ *   `True`/`False`/`None`, float literals kept floats, adjacent string literals, tuples
+ *   (`()`, `(a,)`, `a, b` in `set`), trailing commas, expression dict keys, `is` tests at filter
+ *   precedence with unparenthesised arguments, `for … in … if cond` loop filters,
+ *   `{% break %}`/`{% continue %}`, `{% with %}`;
  * - compiler: every operator, lookup, call, test of truth and output goes through the Python
- *   runtime (`python-runtime.ts`, passed to the generated code as `$py`); `set` is scoped like
- *   Jinja2 (loop bodies get a fresh scope each iteration and do not leak); `loop.previtem`,
- *   `loop.nextitem`, `loop.cycle`, `loop.depth`; `{% set ns.attr = … %}`; tuples.
+ *   runtime (`python-runtime.ts`, passed to the generated code as `$py`); dict literals build
+ *   Python dicts; `set` is scoped like Jinja2 (loop bodies get a fresh scope each iteration and
+ *   do not leak); `loop.previtem`, `loop.nextitem`, `loop.cycle`, `loop.depth`;
+ *   `{% set ns.attr = … %}`; `{% call %}` bodies scoped where they are written.
  *
  * Everything here follows Jinja2 3.1 (lexer.py, parser.py, compiler.py, runtime.py).
  */
 import * as nunjucks from 'nunjucks';
 import { ChatTemplateError } from './chat-template-error';
 import { JINJA_FILTER_NAMES, JINJA_TEST_NAMES, UNSUPPORTED_JINJA_FILTERS } from './jinja-environment';
-import { pythonRuntime } from './python-runtime';
+import { MACRO_EXTRAS, pythonRuntime } from './python-runtime';
+import { pyFloat, PyFloat } from './python-values';
+
+/**
+ * The exact Nunjucks release this module was written against (package.json pins it; the spec
+ * beside this module fails when the installed version differs). Any upgrade means re-reading
+ * Nunjucks' lexer.js, parser.js and compiler.js against every override below.
+ */
+export const NUNJUCKS_VERSION = '3.2.4';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Nunjucks' internals are untyped. */
 type Node = any;
 type Frame = any;
-type Token = { type: string; value: any; lineno: number; colno: number };
+/** A Nunjucks token; `raw` (data before lstrip_blocks) and `keepsLeadingWhitespace` (`{%+`) are ours. */
+type Token = { type: string; value: any; lineno: number; colno: number; raw?: string; keepsLeadingWhitespace?: boolean };
 type Constructor = new (...args: any[]) => any;
 
 const internals = nunjucks as unknown as {
@@ -40,6 +53,15 @@ const PySlice = nodes.Node.extend('PySlice', { fields: ['target', 'start', 'stop
 const PyIterable = nodes.Node.extend('PyIterable', { fields: ['iterable', 'condition', 'targets'] });
 const PyTruthy = nodes.Node.extend('PyTruthy', { fields: ['expr'] });
 const LoopControl = nodes.Node.extend('LoopControl', { fields: ['keyword'] });
+const PyTuple = nodes.Node.extend('PyTuple', { fields: ['items'] });
+const PyWith = nodes.Node.extend('PyWith', { fields: ['targets', 'values', 'body'] });
+const MacroSpecials = nodes.Node.extend('MacroSpecials', { fields: ['names'] });
+
+const CLOSING: Record<string, string> = {
+  [lexer.TOKEN_LEFT_PAREN]: lexer.TOKEN_RIGHT_PAREN,
+  [lexer.TOKEN_LEFT_BRACKET]: lexer.TOKEN_RIGHT_BRACKET,
+  [lexer.TOKEN_LEFT_CURLY]: lexer.TOKEN_RIGHT_CURLY,
+};
 
 const PY_CONSTANTS: ReadonlyMap<string, boolean | null> = new Map([
   ['True', true],
@@ -77,9 +99,33 @@ function normalizeSource(source: string): string {
   return source.replace(/\r\n?/g, '\n').replace(/\n$/, '');
 }
 
+const OPENING_TOKENS = new Set([lexer.TOKEN_LEFT_PAREN, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
+const CLOSING_TOKENS = new Set([lexer.TOKEN_RIGHT_PAREN, lexer.TOKEN_RIGHT_BRACKET, lexer.TOKEN_RIGHT_CURLY]);
+
 /**
- * A Nunjucks tokenizer adjusted to Jinja2's lexer: Python string escapes, and
- * `lstrip_blocks`/`trim_blocks` applied to comments as to block tags.
+ * Inside open brackets Jinja2 does not end a tag (`{{ {'a': {'b': 1}} }}`): it lexes `}`, `%`
+ * and `-` as operators where Nunjucks would see `}}`, `%}` or `-}}`. Returns that one-character
+ * token, or null when Nunjucks' own lexing applies.
+ */
+function readBracedOperator(tokenizer: any): Token | null {
+  const text: string = tokenizer.str;
+  const at: number = tokenizer.index;
+  const ch = text[at];
+  if (ch !== '}' && !((ch === '%' || ch === '-') && /^[%-]?[}%]/.test(text.slice(at + 1, at + 3)))) return null;
+  const token: Token = {
+    type: ch === '}' ? lexer.TOKEN_RIGHT_CURLY : lexer.TOKEN_OPERATOR,
+    value: ch,
+    lineno: tokenizer.lineno,
+    colno: tokenizer.colno,
+  };
+  tokenizer.forward();
+  return token;
+}
+
+/**
+ * A Nunjucks tokenizer adjusted to Jinja2's lexer: Python string escapes, bracket balancing
+ * before tag ends, `lstrip_blocks`/`trim_blocks` applied to comments as to block tags, and the
+ * `{%+`/`+%}` modifiers that turn them off for one tag.
  */
 function jinjaTokenizer(source: string, opts: object): any {
   const tokenizer = internals.lexer.lex(source, opts);
@@ -98,10 +144,60 @@ function jinjaTokenizer(source: string, opts: object): any {
     return unescapePythonString(raw);
   };
   const lexNunjucks: () => Token | null = tokenizer.nextToken.bind(tokenizer);
+  const text: string = tokenizer.str;
+  let depth = 0;
+  let pending: Token | null = null;
+  /** `+%}`: the tag end without trim_blocks (the newline Nunjucks' lexer dropped is put back). */
+  const lexPlusBlockEnd = (): Token | null => {
+    tokenizer.forward();
+    const token = lexNunjucks();
+    if (text[tokenizer.index - 1] === '\n' && text.slice(0, tokenizer.index - 1).endsWith('%}')) {
+      tokenizer.index -= 1;
+      tokenizer.lineno -= 1;
+      tokenizer.colno = tokenizer.index - (text.lastIndexOf('\n', tokenizer.index - 1) + 1);
+    }
+    return token;
+  };
+  let lexing = false;
   const nextRaw = (): Token | null => {
-    const number = tokenizer.in_code ? readNumber(tokenizer) : null;
-    const token = number ?? lexNunjucks();
-    if (token !== null && token.type === lexer.TOKEN_NONE && token.value === 'null') return { ...token, type: lexer.TOKEN_SYMBOL };
+    // Nunjucks' lexer calls `nextToken` again itself when lstrip_blocks leaves no data: that inner
+    // call is plain lexing, the outer one sees its token.
+    if (lexing) return lexNunjucks();
+    if (pending !== null) {
+      const token = pending;
+      pending = null;
+      return token;
+    }
+    const start: number = tokenizer.index;
+    let special: Token | null = null;
+    if (tokenizer.in_code) {
+      if (depth > 0) special = readBracedOperator(tokenizer);
+      else if (text.startsWith('+%}', tokenizer.index)) special = lexPlusBlockEnd();
+      special ??= readNumber(tokenizer);
+    }
+    lexing = true;
+    let token: Token | null;
+    try {
+      token = special ?? lexNunjucks();
+    } finally {
+      lexing = false;
+    }
+    if (token === null) return null;
+    if (token.type === lexer.TOKEN_DATA) token.raw = text.slice(start, tokenizer.index);
+    if (token.type === lexer.TOKEN_BLOCK_START && text[tokenizer.index] === '+') {
+      // `{%+`: the tag start without lstrip_blocks; whitespace the lexer swallowed is data again.
+      tokenizer.forward();
+      token.keepsLeadingWhitespace = true;
+      const swallowed = text.slice(start, tokenizer.index - 3);
+      if (swallowed !== '') {
+        pending = token;
+        return { type: lexer.TOKEN_DATA, value: swallowed, lineno: token.lineno, colno: token.colno };
+      }
+    }
+    if (OPENING_TOKENS.has(token.type)) depth++;
+    else if (CLOSING_TOKENS.has(token.type)) depth = Math.max(0, depth - 1);
+    else if (token.type === lexer.TOKEN_BLOCK_END || token.type === lexer.TOKEN_VARIABLE_END) depth = 0;
+    if (token.type === lexer.TOKEN_NONE && token.value === 'null') return { ...token, type: lexer.TOKEN_SYMBOL };
     return token;
   };
   const queue: (Token | null)[] = [];
@@ -114,6 +210,7 @@ function jinjaTokenizer(source: string, opts: object): any {
     if (token === null) return null;
     const next = token.type === lexer.TOKEN_DATA || token.type === lexer.TOKEN_COMMENT ? peek() : null;
     if (next === null) return token;
+    if (token.type === lexer.TOKEN_DATA && next.keepsLeadingWhitespace === true && token.raw !== undefined) token.value = token.raw;
     if (token.type === lexer.TOKEN_DATA && next.type === lexer.TOKEN_COMMENT) {
       const column = next.colno;
       if (column > 0 && token.value.length >= column && /^[^\S\n]+$/.test(token.value.slice(-column))) {
@@ -211,10 +308,145 @@ class JinjaParser extends internals.parser.Parser {
       !(next.type === lexer.TOKEN_SYMBOL && ['else', 'or', 'and'].includes(next.value))
     ) {
       if (next.type === lexer.TOKEN_SYMBOL && next.value === 'is') this.fail('You cannot chain multiple tests with is', lineno, colno);
-      test = new nodes.FunCall(lineno, colno, name, new nodes.NodeList(lineno, colno, [this.parsePrimary()]));
+      test = new nodes.FunCall(lineno, colno, name, new nodes.NodeList(lineno, colno, [this.parsePrimary(false)]));
     }
     const node = new nodes.Is(subject.lineno, subject.colno, subject, test);
     return negated ? new nodes.Not(subject.lineno, subject.colno, node) : node;
+  }
+
+  /**
+   * Float literals keep their type (`1.0` is a float, not the int 1); adjacent string literals
+   * concatenate (`'a' 'b'`), as in Jinja2's `parse_primary`.
+   */
+  parsePrimary(noPostfix: boolean): Node {
+    const tok: Token | null = this.peekToken();
+    let node: Node;
+    if (tok !== null && tok.type === lexer.TOKEN_FLOAT) {
+      this.nextToken();
+      node = new nodes.Literal(tok.lineno, tok.colno, pyFloat(parseFloat(tok.value)));
+    } else if (tok !== null && tok.type === lexer.TOKEN_STRING) {
+      this.nextToken();
+      let text = String(tok.value);
+      while (this.peekToken()?.type === lexer.TOKEN_STRING) text += String((this.nextToken() as Token).value);
+      node = new nodes.Literal(tok.lineno, tok.colno, text);
+    } else {
+      return super.parsePrimary(noPostfix);
+    }
+    return noPostfix ? node : this.parsePostfix(node);
+  }
+
+  /**
+   * `(…)`, `[…]`, `{…}` as Jinja2 parses them: trailing commas allowed, dict keys are full
+   * expressions, `()`/`(a,)`/`(a, b)` are tuples and `(a)` is just `a`.
+   */
+  parseAggregate(): Node {
+    const open: Token | null = this.nextToken();
+    const close = open === null ? undefined : CLOSING[open.type];
+    if (open === null || close === undefined) return null;
+    const items: Node[] = [];
+    let sawComma = false;
+    while (this.peekToken()?.type !== close) {
+      if (items.length > 0) {
+        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', open.lineno, open.colno);
+        sawComma = true;
+        if (this.peekToken()?.type === close) break;
+      }
+      if (open.type === lexer.TOKEN_LEFT_CURLY) {
+        const key = this.parseExpression();
+        if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', open.lineno, open.colno);
+        items.push(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+      } else {
+        items.push(this.parseExpression());
+      }
+    }
+    this.nextToken();
+    if (open.type === lexer.TOKEN_LEFT_CURLY) return new nodes.Dict(open.lineno, open.colno, items);
+    if (open.type === lexer.TOKEN_LEFT_BRACKET) return new nodes.Array(open.lineno, open.colno, items);
+    if (items.length === 1 && !sawComma) return items[0];
+    return new PyTuple(open.lineno, open.colno, items);
+  }
+
+  /** An expression, or a tuple of them without parentheses (`1, 2`), as Jinja2's `parse_tuple`. */
+  parseTupleExpression(): Node {
+    const first = this.parseExpression();
+    if (this.peekToken()?.type !== lexer.TOKEN_COMMA) return first;
+    const items: Node[] = [first];
+    while (this.skip(lexer.TOKEN_COMMA)) {
+      const type = this.peekToken()?.type;
+      if (type === lexer.TOKEN_BLOCK_END || type === lexer.TOKEN_VARIABLE_END) break;
+      items.push(this.parseExpression());
+    }
+    return new PyTuple(first.lineno, first.colno, items);
+  }
+
+  /** `{% set a, b = 1, 2 %}`, `{% set ns.x = … %}` or the block form `{% set x %}…{% endset %}`. */
+  parseSet(): Node {
+    const tag: Token = this.nextToken() as Token;
+    const node = new nodes.Set(tag.lineno, tag.colno, []);
+    do {
+      node.targets.push(this.parsePrimary(false));
+    } while (this.skip(lexer.TOKEN_COMMA));
+    if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+      node.value = this.parseTupleExpression();
+      this.advanceAfterBlockEnd(tag.value);
+    } else {
+      if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+      node.body = new nodes.Capture(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+      node.value = null;
+      this.advanceAfterBlockEnd();
+    }
+    return node;
+  }
+
+  /**
+   * `{% raw %}…{% endraw %}` as Jinja2's lexer reads it: no trim_blocks after `{% raw %}` (the
+   * newline Nunjucks' lexer already dropped is restored by hand: its `Tokenizer.back` is broken),
+   * `-`/`+` whitespace control on both tags, lstrip_blocks and trim_blocks around `{% endraw %}`,
+   * and nothing nested (the first `endraw` ends the block).
+   */
+  parseRaw(): Node {
+    const begun: Token = this.advanceAfterBlockEnd();
+    const tokens = this.tokens;
+    const text: string = tokens.str;
+    if (text[tokens.index - 1] === '\n' && text.slice(0, tokens.index - 1).endsWith('%}')) {
+      tokens.index -= 1;
+      tokens.lineno -= 1;
+      tokens.colno = tokens.index - (text.lastIndexOf('\n', tokens.index - 1) + 1);
+    }
+    const skipWhitespace = (): void => {
+      while (!tokens.isFinished() && /\s/.test(tokens.current())) tokens.forward();
+    };
+    if (String(begun.value).startsWith('-')) skipWhitespace();
+    const end = /([\s\S]*?)\{%([-+]?)\s*endraw\s*([-+]?)%\}/y;
+    end.lastIndex = tokens.index;
+    const match = end.exec(text);
+    if (match === null) this.fail('Missing end of raw directive', begun.lineno, begun.colno);
+    const [whole, body, before, after] = match as RegExpExecArray;
+    let content = body;
+    if (before === '-') content = content.replace(/\s+$/, '');
+    else if (before !== '+') content = content.replace(/\n[^\S\n]+$/, '\n');
+    tokens.forwardN(whole.length);
+    if (after === '-') skipWhitespace();
+    else if (after !== '+' && tokens.current() === '\n') tokens.forward();
+    return new nodes.Output(begun.lineno, begun.colno, [new nodes.TemplateData(begun.lineno, begun.colno, content)]);
+  }
+
+  /** `{% with a = 1, b = x %}…{% endwith %}`: values from the outer scope, names local to the body. */
+  parseWith(tag: Token): Node {
+    const targets: Node[] = [];
+    const values: Node[] = [];
+    while (this.peekToken()?.type !== lexer.TOKEN_BLOCK_END) {
+      if (targets.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail("expected ',' in with statement", tag.lineno, tag.colno);
+      const target: Token | null = this.nextToken();
+      if (target === null || target.type !== lexer.TOKEN_SYMBOL) this.fail('expected a name in with statement', tag.lineno, tag.colno);
+      targets.push(new nodes.Symbol((target as Token).lineno, (target as Token).colno, (target as Token).value));
+      if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) this.fail("expected '=' in with statement", tag.lineno, tag.colno);
+      values.push(this.parseExpression());
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    const body = this.parseUntilBlocks('endwith');
+    this.advanceAfterBlockEnd();
+    return new PyWith(tag.lineno, tag.colno, targets, values, body);
   }
 
   parsePostfix(start: Node): Node {
@@ -245,8 +477,12 @@ class JinjaParser extends internals.parser.Parser {
     return node;
   }
 
-  /** `target[key]` or `target[start:stop:step]`, after the `[`. */
+  /**
+   * `target[key]`, `target[start:stop:step]`, or, as in Jinja2's `parse_subscript`, a tuple key:
+   * `target[a, b]`, and `target[]` (the empty tuple). After the `[`.
+   */
   parseSubscript(target: Node, open: Token): Node {
+    if (this.skip(lexer.TOKEN_RIGHT_BRACKET)) return new PyGetItem(open.lineno, open.colno, target, new PyTuple(open.lineno, open.colno, []));
     let start: Node = null;
     let stop: Node = null;
     let step: Node = null;
@@ -259,10 +495,13 @@ class JinjaParser extends internals.parser.Parser {
       if (this.skip(lexer.TOKEN_COLON) && this.peekToken()?.type !== lexer.TOKEN_RIGHT_BRACKET) {
         step = this.parseExpression();
       }
+    } else if (this.peekToken()?.type === lexer.TOKEN_COMMA) {
+      const items: Node[] = [start];
+      while (this.skip(lexer.TOKEN_COMMA) && this.peekToken()?.type !== lexer.TOKEN_RIGHT_BRACKET) items.push(this.parseExpression());
+      start = new PyTuple(open.lineno, open.colno, items);
     }
     if (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) this.fail("expected ']'", open.lineno, open.colno);
     if (isSlice) return new PySlice(open.lineno, open.colno, target, start, stop, step);
-    if (start === null) this.fail('expected subscript expression', open.lineno, open.colno);
     return new PyGetItem(open.lineno, open.colno, target, start);
   }
 
@@ -287,6 +526,10 @@ class JinjaParser extends internals.parser.Parser {
       this.nextToken();
       this.advanceAfterBlockEnd(tok.value);
       return new LoopControl(tok.lineno, tok.colno, tok.value);
+    }
+    if (tok !== null && tok.type === lexer.TOKEN_SYMBOL && tok.value === 'with') {
+      this.nextToken();
+      return this.parseWith(tok);
     }
     return super.parseStatement();
   }
@@ -331,6 +574,7 @@ class JinjaCompiler extends internals.compiler.Compiler {
   _getNodeName(node: Node): string {
     if (node instanceof PyGetAttr) return `${this._getNodeName(node.target)}.${node.attribute}`;
     if (node instanceof PyGetItem) return `${this._getNodeName(node.target)}[...]`;
+    if (node instanceof nodes.Literal) return String(node.value);
     return super._getNodeName(node);
   }
 
@@ -484,14 +728,51 @@ class JinjaCompiler extends internals.compiler.Compiler {
   }
 
   /** `(a, b)` is a tuple, `(a)` a parenthesised expression. */
-  compileGroup(node: Node, frame: Frame): void {
-    if (node.children.length === 1) {
-      this._compileAggregate(node, frame, '(', ')');
-    } else {
-      this._emit('$py.tuple(');
-      this._compileAggregate(node, frame, '[', ']');
-      this._emit(')');
-    }
+  compilePyWith(node: Node, frame: Frame): void {
+    const ids = node.values.map((value: Node) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this.compile(value, frame);
+      this._emitLine(';');
+      return id;
+    });
+    this._emitLine('frame = frame.push();');
+    const inner = frame.push();
+    node.targets.forEach((target: Node, i: number) => {
+      this._emitLine(`frame.set(${JSON.stringify(target.value)}, ${ids[i]});`);
+      inner.set(target.value, ids[i]);
+    });
+    this.compile(node.body, inner);
+    this._emitLine('frame = frame.pop();');
+  }
+
+  compilePyTuple(node: Node, frame: Frame): void {
+    this._emit('$py.tuple([');
+    node.items.forEach((item: Node, i: number) => {
+      if (i > 0) this._emit(', ');
+      this.compile(item, frame);
+    });
+    this._emit('])');
+  }
+
+  /** Integral float literals are boxed (see `PyFloat`); other literals as Nunjucks emits them. */
+  compileLiteral(node: Node, frame: Frame): void {
+    if (node.value instanceof PyFloat) this._emit(`$py.float(${node.value.value})`);
+    else super.compileLiteral(node, frame);
+  }
+
+  /** Dict literals build a Python dict: keys are expressions of any hashable type, order kept. */
+  compileDict(node: Node, frame: Frame): void {
+    this._emit('$py.dict([');
+    node.children.forEach((pair: Node, i: number) => {
+      if (i > 0) this._emit(', ');
+      this._emit('[');
+      this.compile(pair.key, frame);
+      this._emit(', ');
+      this.compile(pair.value, frame);
+      this._emit(']');
+    });
+    this._emit('])');
   }
 
   /** An unknown filter in a conditional block fails only when it runs, as in Jinja2. */
@@ -514,14 +795,6 @@ class JinjaCompiler extends internals.compiler.Compiler {
       this.compile(arg, frame);
     }
     this._emit(') === true)');
-  }
-
-  /** Dict literal keys are expressions in Jinja2 (`{name: 1}` uses the variable `name`). */
-  compilePair(node: Node, frame: Frame): void {
-    this._emit('[');
-    this.compile(node.key, frame);
-    this._emit(']: ');
-    this.compile(node.value, frame);
   }
 
   compileKeywordArgs(node: Node, frame: Frame): void {
@@ -563,23 +836,99 @@ class JinjaCompiler extends internals.compiler.Compiler {
       const name = JSON.stringify(target.value);
       const bound = frame.lookup(target.value);
       if (bound) this._emitLine(`${bound} = ${item};`);
-      this._emitLine(`frame.set(${name}, ${item});`);
+      this._emitLine(`frame.variables[${name}] = ${item};`);
       this._emitLine(`if (frame.topLevel) { context.setVariable(${name}, ${item}); }`);
     });
   }
 
+  /**
+   * `{% for targets in iterable [if cond] %}…{% else %}…{% endfor %}` over the array
+   * `$py.iterate` yields. Every iteration runs in a fresh scope (Jinja2 loop bodies do not share
+   * assignments across iterations) holding the targets (tuple targets unpacked as Python does) and
+   * Jinja2's `loop` object, whose attributes are computed on access; names are written straight
+   * into the frame's variables (plain names need none of `Frame.set`'s dotted-path handling). The
+   * `else` body runs when there was no iteration.
+   */
   compileFor(node: Node, frame: Frame): void {
     this.loopDepth++;
-    super.compileFor(node, frame);
+    const arr = this._tmpid();
+    const i = this._tmpid();
+    const item = this._tmpid();
+    const loopFrame = frame.push();
+    this._emitLine('frame = frame.push();');
+    this._emit(`var ${arr} = `);
+    this.compile(node.arr, loopFrame);
+    this._emitLine(';');
+    this._emitLine(`for (var ${i} = 0; ${i} < ${arr}.length; ${i}++) {`);
+    this._emitLine('frame = frame.pop().push();');
+    this._emitLine(`var ${item} = ${arr}[${i}];`);
+    if (node.name instanceof nodes.Array) {
+      const parts = this._tmpid();
+      this._emitLine(`var ${parts} = $py.unpack(${item}, ${node.name.children.length});`);
+      node.name.children.forEach((target: Node, u: number) => {
+        const id = this._tmpid();
+        this._emitLine(`var ${id} = ${parts}[${u}];`);
+        this._emitLine(`frame.variables[${JSON.stringify(target.value)}] = ${id};`);
+        loopFrame.set(target.value, id);
+      });
+    } else {
+      this._emitLine(`frame.variables[${JSON.stringify(node.name.value)}] = ${item};`);
+      loopFrame.set(node.name.value, item);
+    }
+    this._emitLine(`frame.variables.loop = $py.loop(${arr}, ${i});`);
+    this.compile(node.body, loopFrame);
+    this._emitLine('}');
+    if (node.else_) {
+      this._emitLine(`if (${arr}.length === 0) {`);
+      this.compile(node.else_, loopFrame);
+      this._emitLine('}');
+    }
+    this._emitLine('frame = frame.pop();');
     this.loopDepth--;
   }
 
+  /**
+   * Macros as Jinja2 calls them: surplus positional and keyword arguments become the body's
+   * `varargs` tuple and `kwargs` dict when the body uses those names, and are a TypeError
+   * otherwise (Nunjucks would drop them). `{% call %}` bodies are left as Nunjucks compiles them.
+   */
   _compileMacro(node: Node, frame: Frame): string {
     const depth = this.loopDepth;
     this.loopDepth = 0;
+    const isCaller = node instanceof nodes.Caller;
+    const used = isCaller ? new Set<string>() : usedNames(node.body);
+    const specials = ['varargs', 'kwargs'].filter((name) => used.has(name));
+    if (specials.length > 0) node.body.children.unshift(new MacroSpecials(node.lineno, node.colno, specials));
     const id: string = super._compileMacro(node, frame);
     this.loopDepth = depth;
+    if (!isCaller) {
+      const params: string[] = node.args.children.flatMap((arg: Node) =>
+        arg instanceof nodes.Dict || arg instanceof nodes.KeywordArgs ? arg.children.map((pair: Node) => pair.key.value) : [arg.value],
+      );
+      this._emitLine(
+        `${id} = $py.macro(${id}, ${JSON.stringify(node.name.value)}, ${JSON.stringify(params)}, ${used.has('varargs')}, ${used.has('kwargs')});`,
+      );
+    }
     return id;
+  }
+
+  /** Binds `varargs`/`kwargs` in a macro body from what `$py.macro` passed in the keyword bag. */
+  compileMacroSpecials(node: Node): void {
+    for (const name of node.names) this._emitLine(`frame.set(${JSON.stringify(name)}, kwargs.${MACRO_EXTRAS}.${name});`);
+  }
+
+  /**
+   * A `{% call %}` body sees the scope where it is written, as in Jinja2 (Nunjucks would resolve
+   * its names in the scope of the macro that calls it): each invocation runs on the frame current
+   * when the call block was reached, and the caller's frame is restored afterwards.
+   */
+  compileCaller(node: Node, frame: Frame): void {
+    const definition = this._tmpid();
+    const body = this._tmpid();
+    this._emit(`(function () { var ${definition} = frame; var ${body} = (function () {`);
+    const funcId: string = this._compileMacro(node, frame);
+    this._emit(`return ${funcId}; })(); return function () { var saved = frame; frame = ${definition}; `);
+    this._emit(`try { return ${body}.apply(this, arguments); } finally { frame = saved; } }; })()`);
   }
 
   compileLoopControl(node: Node): void {
@@ -609,27 +958,18 @@ class JinjaCompiler extends internals.compiler.Compiler {
     this.emitPy('truthy', scope, [node.condition]);
     this._emit('; })');
   }
+}
 
-  /**
-   * Runs at the top of every iteration: a fresh scope (Jinja2 loop bodies do not share
-   * assignments across iterations), the loop targets, then Jinja2's `loop` attributes.
-   */
-  _emitLoopBindings(node: Node, arr: string, i: string, len: string): void {
-    this._emitLine('frame = frame.pop().push();');
-    if (node.name instanceof nodes.Array) {
-      node.name.children.forEach((child: Node, u: number) => {
-        this._emitLine(`frame.set(${JSON.stringify(child.value)}, ${arr}[${i}][${u}]);`);
-      });
-    } else {
-      this._emitLine(`frame.set(${JSON.stringify(node.name.value)}, ${arr}[${i}]);`);
-    }
-    super._emitLoopBindings(node, arr, i, len);
-    this._emitLine(`if (${i} > 0) { frame.set("loop.previtem", ${arr}[${i} - 1]); }`);
-    this._emitLine(`if (${i} < ${len} - 1) { frame.set("loop.nextitem", ${arr}[${i} + 1]); }`);
-    this._emitLine('frame.set("loop.depth", 1);');
-    this._emitLine('frame.set("loop.depth0", 0);');
-    this._emitLine(`frame.set("loop.cycle", $py.loopCycle(${i}));`);
+/** Names a macro body reads (Symbol nodes), to know whether it uses `varargs`/`kwargs`. */
+function usedNames(node: Node, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const child of node) usedNames(child, found);
+  } else if (node instanceof nodes.Node) {
+    if (node instanceof nodes.Symbol) found.add(node.value);
+    const children: unknown[] = node instanceof nodes.NodeList ? node.children : node.fields.map((field: string) => node[field]);
+    for (const child of children) usedNames(child, found);
   }
+  return found;
 }
 
 function location(error: any): { line?: number; column?: number } {

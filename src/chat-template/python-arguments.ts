@@ -10,6 +10,11 @@ function isKeywordBag(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[KEYWORDS_FLAG] === true;
 }
 
+/** Marks `values` as the keyword arguments of a call, as Nunjucks' `runtime.makeKeywordArgs` does. */
+export function makeKeywordArgs(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(values, { [KEYWORDS_FLAG]: true });
+}
+
 /** Splits a call's arguments into positional values and keyword values. */
 export function splitArguments(args: readonly unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
   const last = args[args.length - 1];
@@ -33,10 +38,10 @@ export function bindArguments(
   defaults: Record<string, unknown> = {},
 ): { values: Record<string, unknown>; extra: unknown[] } {
   const { positional, keywords } = splitArguments(args);
-  const values: Record<string, unknown> = { ...defaults };
-  positional.slice(0, params.length).forEach((value, i) => {
-    values[params[i]] = value;
-  });
+  const values: Record<string, unknown> = {};
+  for (const key in defaults) values[key] = defaults[key];
+  const bound = Math.min(positional.length, params.length);
+  for (let i = 0; i < bound; i++) values[params[i]] = positional[i];
   for (const [key, value] of Object.entries(keywords)) {
     if (!params.includes(key)) {
       throw pythonError('TypeError', `${functionName}() got an unexpected keyword argument '${key}'`);

@@ -1,12 +1,25 @@
 /**
- * Python's `json.dumps`, as transformers' chat-template `tojson` filter calls it
+ * Python's `json` module for templates: `json.dumps`, as transformers' chat-template `tojson` filter calls it
  * (`json.dumps(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)`,
  * per transformers `chat_template_utils.py`), re-implemented from CPython's `json/encoder.py`
  * rules: default separators `', '` and `': '` (`','` between items once `indent` is set),
  * Python float repr, `NaN`/`Infinity`, str escapes, and TypeError for unserializable values.
  */
 import { pythonError } from './chat-template-error';
-import { asString, dictEntries, isDict, isUndefined, lazyKind, numberStr, typeName } from './python-values';
+import {
+  asString,
+  Dict,
+  dictEntries,
+  floatRepr,
+  isDict,
+  isUndefined,
+  lazyKind,
+  numberStr,
+  order,
+  pyFloat,
+  PyFloat,
+  typeName,
+} from './python-values';
 
 /** The keyword arguments of `json.dumps` that the `tojson` filter exposes. */
 export interface PythonJsonOptions {
@@ -48,20 +61,21 @@ function encodeJsonString(text: string, ensureAscii: boolean): string {
   return `${out}"`;
 }
 
-function compareCodePoints(a: string, b: string): number {
-  const pa = Array.from(a);
-  const pb = Array.from(b);
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const diff = (pa[i].codePointAt(0) ?? 0) - (pb[i].codePointAt(0) ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return pa.length - pb.length;
-}
-
 function encodeNumber(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
   return numberStr(value);
+}
+
+/** A dict key as json.dumps writes it: str as is; int, float, bool and None converted; else TypeError. */
+function keyText(key: unknown): string {
+  const text = asString(key);
+  if (text !== null) return text;
+  if (key === null) return 'null';
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'number') return encodeNumber(key);
+  if (key instanceof PyFloat) return floatRepr(key.value);
+  throw pythonError('TypeError', `keys must be str, int, float, bool or None, not ${typeName(key)}`);
 }
 
 /**
@@ -82,6 +96,7 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
     if (item === true) return 'true';
     if (item === false) return 'false';
     if (typeof item === 'number') return encodeNumber(item);
+    if (item instanceof PyFloat) return floatRepr(item.value);
     const text = asString(item);
     if (text !== null) return encodeJsonString(text, ensureAscii);
     const lazy = lazyKind(item);
@@ -91,11 +106,11 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
     }
     if (isDict(item)) {
       const entries = dictEntries(item);
-      if (sortKeys) entries.sort(([a], [b]) => compareCodePoints(a, b));
+      if (sortKeys) entries.sort(([a], [b]) => order('<', a, b));
       const parts = entries.map(
         ([key, child]) =>
           (inner: number) =>
-            `${encodeJsonString(key, ensureAscii)}${keySeparator}${encode(child, inner)}`,
+            `${encodeJsonString(keyText(key), ensureAscii)}${keySeparator}${encode(child, inner)}`,
       );
       return encodeContainer(item, '{', '}', level, parts);
     }
@@ -121,4 +136,141 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
   };
 
   return encode(value, 0);
+}
+
+/** Python's `json.JSONDecodeError`: message `"<reason>: line L column C (char N)"`, as Python words it. */
+export class PythonJsonDecodeError extends Error {
+  override readonly name = 'PythonJsonDecodeError';
+}
+
+const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
+const JSON_WHITESPACE = /[ \t\n\r]*/y;
+
+/**
+ * Python's `json.loads(text)`, giving the values Python templates see: objects become
+ * {@link Dict}s (keys in the order written, even integer-like ones, which JS objects would move
+ * first), numbers with a fraction or exponent are floats (`1.0` stays a float, see PyFloat), and
+ * `NaN`, `Infinity`, `-Infinity` are accepted. `JSON.parse` keeps neither distinction.
+ * @throws PythonJsonDecodeError with Python's message for invalid JSON.
+ */
+export function parsePythonJson(text: string): unknown {
+  let at = 0;
+  const fail = (reason: string, position = at): never => {
+    const before = text.slice(0, position);
+    const line = before.split('\n').length;
+    const column = position - (before.lastIndexOf('\n') + 1) + 1;
+    throw new PythonJsonDecodeError(`${reason}: line ${line} column ${column} (char ${position})`);
+  };
+  const skipWhitespace = (): void => {
+    JSON_WHITESPACE.lastIndex = at;
+    JSON_WHITESPACE.exec(text);
+    at = JSON_WHITESPACE.lastIndex;
+  };
+  const parseString = (): string => {
+    const start = at;
+    at++;
+    let out = '';
+    for (;;) {
+      if (at >= text.length) fail('Unterminated string starting at', start);
+      const ch = text[at];
+      if (ch === '"') {
+        at++;
+        return out;
+      }
+      if (ch === '\\') {
+        const code = text[at + 1];
+        if (code === 'u') {
+          const hex = text.slice(at + 2, at + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid \\uXXXX escape', at + 1);
+          out += String.fromCharCode(parseInt(hex, 16));
+          at += 6;
+        } else if (code !== undefined && code in JSON_ESCAPES) {
+          out += JSON_ESCAPES[code];
+          at += 2;
+        } else {
+          fail('Invalid \\escape', at);
+        }
+      } else if (ch < ' ') {
+        fail('Invalid control character at', at);
+      } else {
+        out += ch;
+        at++;
+      }
+    }
+  };
+  const parseValue = (): unknown => {
+    const ch = text[at];
+    if (ch === '"') return parseString();
+    if (ch === '{') {
+      at++;
+      const pairs: [string, unknown][] = [];
+      skipWhitespace();
+      if (text[at] === '}') {
+        at++;
+        return Dict.of(pairs);
+      }
+      for (;;) {
+        skipWhitespace();
+        if (text[at] !== '"') fail('Expecting property name enclosed in double quotes');
+        const key = parseString();
+        skipWhitespace();
+        if (text[at] !== ':') fail("Expecting ':' delimiter");
+        at++;
+        skipWhitespace();
+        pairs.push([key, parseValue()]);
+        skipWhitespace();
+        if (text[at] === '}') {
+          at++;
+          return Dict.of(pairs);
+        }
+        if (text[at] !== ',') fail("Expecting ',' delimiter");
+        at++;
+      }
+    }
+    if (ch === '[') {
+      at++;
+      const items: unknown[] = [];
+      skipWhitespace();
+      if (text[at] === ']') {
+        at++;
+        return items;
+      }
+      for (;;) {
+        skipWhitespace();
+        items.push(parseValue());
+        skipWhitespace();
+        if (text[at] === ']') {
+          at++;
+          return items;
+        }
+        if (text[at] !== ',') fail("Expecting ',' delimiter");
+        at++;
+      }
+    }
+    for (const [word, value] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+      ['NaN', NaN],
+      ['Infinity', Infinity],
+      ['-Infinity', -Infinity],
+    ] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return value;
+      }
+    }
+    JSON_NUMBER.lastIndex = at;
+    const number = JSON_NUMBER.exec(text);
+    if (number === null) return fail('Expecting value');
+    at = JSON_NUMBER.lastIndex;
+    const isFloatLiteral = number[1] !== undefined || number[2] !== undefined;
+    return isFloatLiteral ? pyFloat(Number(number[0])) : Number(number[0]);
+  };
+  skipWhitespace();
+  const value = parseValue();
+  skipWhitespace();
+  if (at < text.length) fail('Extra data');
+  return value;
 }

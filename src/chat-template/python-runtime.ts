@@ -6,27 +6,37 @@
  * Error messages are CPython's / Jinja2's own wording.
  */
 import { pythonError } from './chat-template-error';
+import { makeKeywordArgs, splitArguments } from './python-arguments';
+import { percentFormat } from './python-format';
 import { findMethod, UNSAFE_METHODS } from './python-methods';
 import {
   asString,
   consume,
-  dictHas,
+  Dict,
+  dictEntries,
+  dictGet,
   equals,
   escapeHtml,
   failUndefined,
+  hashKey,
   isDict,
+  isFloat,
   isTuple,
   isUndefined,
   lazyKind,
+  LoopContext,
   Markup,
   missingMemberHint,
   Namespace,
   numericValue,
   order,
+  pyFloat,
+  PyFloat,
   str,
   truthy,
   tuple,
   typeName,
+  tupleField,
   Undefined,
 } from './python-values';
 
@@ -48,6 +58,19 @@ function numbers(op: string, a: unknown, b: unknown): [number, number] {
   const y = numericValue(b);
   if (x === null || y === null) unsupported(op, a, b);
   return [x, y];
+}
+
+/** The result of a numeric operation on `a` and `b`: a float when either operand is one, as in Python. */
+function numberResult(a: unknown, b: unknown, result: number): number | PyFloat {
+  return isFloat(a) || isFloat(b) ? pyFloat(result) : result;
+}
+
+/** A numeric operation with Python's operand checks and int/float result type. */
+function arithmetic(op: string, apply: (x: number, y: number) => number): (a: unknown, b: unknown) => number | PyFloat {
+  return (a, b) => {
+    const [x, y] = numbers(op, a, b);
+    return numberResult(a, b, apply(x, y));
+  };
 }
 
 function repeat(sequence: unknown, times: unknown): unknown {
@@ -95,34 +118,37 @@ function notSubscriptable(obj: unknown): void {
 /** Attribute lookup `obj.name` per Jinja2's sandboxed `getattr` (methods before dict keys). */
 function getattr(obj: unknown, name: string): unknown {
   if (isUndefined(obj)) failUndefined(obj);
+  if (obj instanceof LoopContext) return obj.attribute(name) ?? new Undefined(missingMemberHint(obj, name));
   if (obj instanceof Namespace) {
     return Object.prototype.hasOwnProperty.call(obj.attributes, name) ? obj.attributes[name] : new Undefined(missingMemberHint(obj, name));
   }
   const method = findMethod(obj, name);
   if (method !== undefined) return method;
+  const field = tupleField(obj, name);
+  if (field !== undefined) return field;
   const kind = typeName(obj);
   if (UNSAFE_METHODS[kind]?.has(name)) {
     return new Undefined(`access to attribute '${name}' of '${kind}' object is unsafe.`, 'SecurityError');
   }
-  if (isDict(obj) && dictHas(obj, name)) return obj[name];
-  return new Undefined(missingMemberHint(obj, name));
+  const item = isDict(obj) ? dictGet(obj, name) : undefined;
+  return item === undefined ? new Undefined(missingMemberHint(obj, name)) : item;
 }
 
 /** Item lookup `obj[key]` per Jinja2's sandboxed `getitem` (items first, then attributes). */
 function getitem(obj: unknown, key: unknown): unknown {
   if (isUndefined(obj)) failUndefined(obj);
-  notSubscriptable(obj);
   if (isUndefined(key)) return new Undefined(missingMemberHint(obj, key));
   const text = asString(obj);
-  if ((Array.isArray(obj) || text !== null) && isIntLike(key)) {
+  if (((Array.isArray(obj) && lazyKind(obj) === undefined) || text !== null) && isIntLike(key)) {
     const items = text !== null ? Array.from(text) : (obj as unknown[]);
     const index = numericValue(key) as number;
     const at = index < 0 ? index + items.length : index;
     if (at >= 0 && at < items.length) return items[at];
     return new Undefined(missingMemberHint(obj, key));
   }
+  const item = isDict(obj) ? dictGet(obj, key) : undefined;
+  if (item !== undefined) return item;
   const name = asString(key);
-  if (isDict(obj) && name !== null && dictHas(obj, name)) return obj[name];
   if (name !== null) return getattr(obj, name);
   return new Undefined(missingMemberHint(obj, key));
 }
@@ -151,7 +177,7 @@ function iterate(value: unknown): unknown[] {
   if (Array.isArray(value)) return consume(value);
   const text = asString(value);
   if (text !== null) return Array.from(text);
-  if (isDict(value)) return Object.keys(value).filter((k) => value[k] !== undefined);
+  if (isDict(value)) return dictEntries(value).map(([key]) => key);
   throw pythonError('TypeError', `'${typeName(value)}' object is not iterable`);
 }
 
@@ -178,8 +204,8 @@ function contains(container: unknown, item: unknown): boolean {
   }
   if (Array.isArray(container)) return container.some((candidate) => equals(candidate, item));
   if (isDict(container)) {
-    const key = asString(item);
-    return key !== null && dictHas(container, key);
+    if (hashKey(item) === null) throw pythonError('TypeError', `unhashable type: '${typeName(item)}'`);
+    return dictGet(container, item) !== undefined;
   }
   throw pythonError('TypeError', `argument of type '${typeName(container)}' is not iterable`);
 }
@@ -188,7 +214,7 @@ function add(a: unknown, b: unknown): unknown {
   checkDefined(a, b);
   const x = numericValue(a);
   const y = numericValue(b);
-  if (x !== null && y !== null) return x + y;
+  if (x !== null && y !== null) return numberResult(a, b, x + y);
   const textA = asString(a);
   const textB = asString(b);
   if (textA !== null && textB !== null) {
@@ -209,31 +235,59 @@ function add(a: unknown, b: unknown): unknown {
   return unsupported('+', a, b);
 }
 
+function isSequence(value: unknown): boolean {
+  return asString(value) !== null || (Array.isArray(value) && lazyKind(value) === undefined);
+}
+
 function mul(a: unknown, b: unknown): unknown {
   checkDefined(a, b);
-  if ((asString(a) !== null || Array.isArray(a)) && isIntLike(b)) return repeat(a, b);
-  if ((asString(b) !== null || Array.isArray(b)) && isIntLike(a)) return repeat(b, a);
+  if (isSequence(a) || isSequence(b)) {
+    const [sequence, times] = isSequence(a) ? [a, b] : [b, a];
+    if (!isIntLike(times)) throw pythonError('TypeError', `can't multiply sequence by non-int of type '${typeName(times)}'`);
+    return repeat(sequence, times);
+  }
   const [x, y] = numbers('*', a, b);
-  return x * y;
+  return numberResult(a, b, x * y);
 }
 
-function truediv(a: unknown, b: unknown): number {
+function truediv(a: unknown, b: unknown): number | PyFloat {
   const [x, y] = numbers('/', a, b);
-  if (y === 0) throw pythonError('ZeroDivisionError', 'division by zero');
-  return x / y;
+  if (y === 0) throw pythonError('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float division by zero' : 'division by zero');
+  return pyFloat(x / y);
 }
 
-function floordiv(a: unknown, b: unknown): number {
+function floordiv(a: unknown, b: unknown): number | PyFloat {
   const [x, y] = numbers('//', a, b);
-  if (y === 0) throw pythonError('ZeroDivisionError', 'integer division or modulo by zero');
-  return Math.floor(x / y);
+  if (y === 0) {
+    throw pythonError('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float floor division by zero' : 'integer division or modulo by zero');
+  }
+  return numberResult(a, b, Math.floor(x / y));
 }
 
-function mod(a: unknown, b: unknown): number {
+function mod(a: unknown, b: unknown): unknown {
+  const text = asString(a);
+  if (text !== null) return percentFormat(text, b);
   const [x, y] = numbers('%', a, b);
-  if (y === 0) throw pythonError('ZeroDivisionError', 'integer modulo by zero');
+  if (y === 0) throw pythonError('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float modulo' : 'integer modulo by zero');
   const r = x % y;
-  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  return numberResult(a, b, r !== 0 && r < 0 !== y < 0 ? r + y : r);
+}
+
+function pow(a: unknown, b: unknown): number | PyFloat {
+  const [x, y] = numbers('** or pow()', a, b);
+  if (x === 0 && y < 0) throw pythonError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+  const result = x ** y;
+  return y < 0 ? pyFloat(result) : numberResult(a, b, result);
+}
+
+function unary(op: string, sign: 1 | -1): (a: unknown) => number | PyFloat {
+  return (a) => {
+    checkDefined(a);
+    const x = numericValue(a);
+    if (x === null) throw pythonError('TypeError', `bad operand type for unary ${op}: '${typeName(a)}'`);
+    const result = sign * x;
+    return isFloat(a) ? pyFloat(result) : result === 0 ? 0 : result;
+  };
 }
 
 function compareOnce(a: unknown, op: string, b: unknown): boolean {
@@ -255,6 +309,39 @@ function compareOnce(a: unknown, op: string, b: unknown): boolean {
   }
 }
 
+/** Keyword under which a macro wrapper hands the body its `varargs` and `kwargs`. */
+export const MACRO_EXTRAS = '__jinjaMacroExtras';
+
+type NunjucksMacro = (...args: unknown[]) => unknown;
+
+/**
+ * Wraps a compiled Nunjucks macro with Jinja2's argument rules (`jinja2/runtime.py` Macro):
+ * positional arguments beyond `params` become `varargs`, unknown keywords `kwargs` (a dict), each
+ * allowed only when the body uses that name; `caller` always passes through.
+ */
+function macro(fn: NunjucksMacro, name: string, params: string[], takesVarargs: boolean, takesKwargs: boolean): NunjucksMacro {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const { positional, keywords } = splitArguments(args);
+    if (positional.length > params.length && !takesVarargs) {
+      throw pythonError('TypeError', `macro '${name}' takes not more than ${params.length} argument(s)`);
+    }
+    const known: Record<string, unknown> = {};
+    const extra: [string, unknown][] = [];
+    for (const [key, value] of Object.entries(keywords)) {
+      if (params.includes(key) || key === 'caller') known[key] = value;
+      else if (takesKwargs) extra.push([key, value]);
+      else throw pythonError('TypeError', `macro '${name}' takes no keyword argument '${key}'`);
+    }
+    if (takesVarargs || takesKwargs) {
+      known[MACRO_EXTRAS] = {
+        varargs: takesVarargs ? tuple(positional.slice(params.length)) : undefined,
+        kwargs: takesKwargs ? Dict.of(extra) : undefined,
+      };
+    }
+    return fn.apply(this, [...positional.slice(0, params.length), makeKeywordArgs(known)]);
+  };
+}
+
 /**
  * The helpers compiled templates call (as `$py.<name>`). Operand thunks keep Python's
  * short-circuit evaluation for `and`, `or` and chained comparisons.
@@ -272,30 +359,14 @@ export const pythonRuntime = {
   str,
   concat: (a: unknown, b: unknown): string => str(a) + str(b),
   add,
-  sub: (a: unknown, b: unknown): number => {
-    const [x, y] = numbers('-', a, b);
-    return x - y;
-  },
+  sub: arithmetic('-', (x, y) => x - y),
   mul,
   truediv,
   floordiv,
   mod,
-  pow: (a: unknown, b: unknown): number => {
-    const [x, y] = numbers('** or pow()', a, b);
-    return x ** y;
-  },
-  neg: (a: unknown): number => {
-    checkDefined(a);
-    const x = numericValue(a);
-    if (x === null) throw pythonError('TypeError', `bad operand type for unary -: '${typeName(a)}'`);
-    return -x;
-  },
-  pos: (a: unknown): number => {
-    checkDefined(a);
-    const x = numericValue(a);
-    if (x === null) throw pythonError('TypeError', `bad operand type for unary +: '${typeName(a)}'`);
-    return x;
-  },
+  pow,
+  neg: unary('-', -1),
+  pos: unary('+', 1),
   /** `a op1 b op2 c …` with Python chaining: each operand evaluated at most once. */
   compare: (first: unknown, ...rest: (string | Thunk)[]): boolean => {
     let left = first;
@@ -315,6 +386,11 @@ export const pythonRuntime = {
   filterLoop: (items: unknown[], keep: (item: unknown) => boolean): unknown[] => items.filter(keep),
   /** A tuple literal `(a, b)`. */
   tuple,
+  /** A dict literal `{k: v, …}` as its (key, value) pairs. */
+  dict: (pairs: [unknown, unknown][]): Dict => Dict.of(pairs),
+  macro,
+  /** A float literal with an integral value (`1.0`). */
+  float: (value: number): number | PyFloat => pyFloat(value),
   /** Calls a template function/macro/method; Undefined and non-callables fail as in Python. */
   call: (fn: unknown, name: string, thisArg: unknown, args: unknown[]): unknown => {
     if (fn instanceof Undefined) fn.fail();
@@ -333,12 +409,7 @@ export const pythonRuntime = {
   missing: (kind: string, name: string): never => {
     throw pythonError('TemplateRuntimeError', `No ${kind} named '${name}' found.`);
   },
-  /** `loop.cycle(a, b, …)` for the iteration at `index`. */
-  loopCycle:
-    (index: number) =>
-    (...args: unknown[]): unknown => {
-      if (args.length === 0) throw pythonError('TypeError', 'no items for cycling given');
-      return args[index % args.length];
-    },
+  /** The `loop` object of iteration `index0` over `items`. */
+  loop: (items: unknown[], index0: number): LoopContext => new LoopContext(items, index0),
 };
 

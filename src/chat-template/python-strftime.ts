@@ -1,7 +1,8 @@
 /**
  * Python `datetime.strftime` for the `strftime_now(format)` global (transformers defines it as
- * `datetime.now().strftime(format)`, local time). Covers the C89 directives plus `%e`, `%f`,
- * `%F`, `%T`, `%u`, `%-d`-style unpadded forms; unknown directives are kept verbatim, as glibc does.
+ * `datetime.now().strftime(format)`, a naive local time). Covers the C89 directives plus `%e`,
+ * `%f`, `%F`, `%T`, `%u`, `%-d`-style unpadded forms; `%z`/`%Z` are empty, as for a naive
+ * datetime; unknown directives are kept verbatim, as glibc does.
  */
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
@@ -23,13 +24,38 @@ function pad(value: number, width: number, unpadded: boolean): string {
   return unpadded ? String(value) : String(value).padStart(width, '0');
 }
 
-function dayOfYear(date: Date): number {
-  const start = new Date(date.getFullYear(), 0, 1);
-  const today = new Date(date.getFullYear(), date.getMonth(), date.getDate());
-  return Math.round((today.getTime() - start.getTime()) / 86_400_000) + 1;
+/** The calendar fields of an instant, in local time or in UTC. */
+interface CalendarTime {
+  getFullYear(): number;
+  getMonth(): number;
+  getDate(): number;
+  getDay(): number;
+  getHours(): number;
+  getMinutes(): number;
+  getSeconds(): number;
+  getMilliseconds(): number;
 }
 
-function directive(date: Date, code: string, unpadded: boolean): string | undefined {
+function utcFields(date: Date): CalendarTime {
+  return {
+    getFullYear: () => date.getUTCFullYear(),
+    getMonth: () => date.getUTCMonth(),
+    getDate: () => date.getUTCDate(),
+    getDay: () => date.getUTCDay(),
+    getHours: () => date.getUTCHours(),
+    getMinutes: () => date.getUTCMinutes(),
+    getSeconds: () => date.getUTCSeconds(),
+    getMilliseconds: () => date.getUTCMilliseconds(),
+  };
+}
+
+function dayOfYear(date: CalendarTime): number {
+  const start = Date.UTC(date.getFullYear(), 0, 1);
+  const today = Date.UTC(date.getFullYear(), date.getMonth(), date.getDate());
+  return Math.round((today - start) / 86_400_000) + 1;
+}
+
+function directive(date: CalendarTime, code: string, unpadded: boolean): string | undefined {
   const hour12 = date.getHours() % 12 === 0 ? 12 : date.getHours() % 12;
   switch (code) {
     case 'a':
@@ -73,6 +99,9 @@ function directive(date: Date, code: string, unpadded: boolean): string | undefi
       return `${date.getFullYear()}-${pad(date.getMonth() + 1, 2, false)}-${pad(date.getDate(), 2, false)}`;
     case 'T':
       return `${pad(date.getHours(), 2, false)}:${pad(date.getMinutes(), 2, false)}:${pad(date.getSeconds(), 2, false)}`;
+    case 'z':
+    case 'Z':
+      return '';
     case '%':
       return '%';
     default:
@@ -80,7 +109,11 @@ function directive(date: Date, code: string, unpadded: boolean): string | undefi
   }
 }
 
-/** Formats `date` (local time) with a Python/C strftime format string. */
-export function pythonStrftime(date: Date, format: string): string {
-  return format.replace(/%(-?)(.)/gs, (whole, flag: string, code: string) => directive(date, code, flag === '-') ?? whole);
+/**
+ * Formats `date` with a Python/C strftime format string, in local time, or in UTC when `utc` is
+ * true (as for SOURCE_DATE_EPOCH).
+ */
+export function pythonStrftime(date: Date, format: string, utc = false): string {
+  const fields = utc ? utcFields(date) : date;
+  return format.replace(/%(-?)(.)/gs, (whole, flag: string, code: string) => directive(fields, code, flag === '-') ?? whole);
 }

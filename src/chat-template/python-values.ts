@@ -1,13 +1,17 @@
 /**
  * Python value semantics for template data: JSON-like JS values stand for Python objects
- * (string → str, number → int when integral else float, boolean → bool, null → None,
- * array → list, plain object → dict) plus Jinja2's `Undefined` and `Namespace`.
+ * (string → str, number → int when a safe integer else float, boolean → bool, null → None,
+ * array → list, plain object → dict with str keys) plus the Python values JS has no literal
+ * for: {@link PyFloat} (an integral float such as `2.0`), {@link Dict} (a dict a template builds,
+ * whose keys may be any hashable value, in insertion order), Jinja2's `Undefined` and `Namespace`.
  *
- * Followed: CPython's `str()`/`repr()`/`==`/ordering/truthiness rules and Jinja2 3.1
+ * Followed: CPython's `str()`/`repr()`/`==`/`hash()`/ordering/truthiness rules and Jinja2 3.1
  * `jinja2/runtime.py` (`Undefined`) and `jinja2/utils.py` (`Namespace`, `object_type_repr`).
- * Known limitation: JS cannot tell `1.0` from `1`, so integral floats below 2**53 behave as ints.
+ * Known limitation: plain JS numbers that are integral stand for ints, so a float that reached us
+ * through `JSON.parse` (e.g. `1.0` in request JSON) behaves as an int.
  */
 import { pythonError } from './chat-template-error';
+import { splitArguments } from './python-arguments';
 
 /**
  * Jinja2's `Undefined`: what a missing variable, attribute or item evaluates to. Renders as '',
@@ -46,21 +50,174 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, '&#34;');
 }
 
+/**
+ * A Python float with an integral value (`2.0`, `-1.0`, `1e20`), which a plain JS number would
+ * turn into an int. Floats with a fractional part (and NaN/±inf) stay plain numbers.
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+/** The Python float `value`: a {@link PyFloat} when integral and finite, else the number itself. */
+export function pyFloat(value: number): number | PyFloat {
+  return Number.isInteger(value) ? new PyFloat(value) : value;
+}
+
+/** Whether `value` is a Python float (a PyFloat, or a number that is not a safe integer). */
+export function isFloat(value: unknown): boolean {
+  return value instanceof PyFloat || (typeof value === 'number' && !isPyInt(value));
+}
+
+/**
+ * A dict built by a template (`{0: 'a', none: 1}`, `dict(...)`): keys of any hashable type, kept
+ * in insertion order (JS objects would turn keys into strings and put integer-like ones first).
+ * Entries are indexed by {@link hashKey}; like Python, the first key inserted among equal keys
+ * (`1`, `1.0`, `True`) is the one kept, with the last value.
+ */
+export class Dict {
+  readonly entries = new Map<string, [unknown, unknown]>();
+
+  /** A dict of `pairs`, in order; later duplicates overwrite the value of the first key. */
+  static of(pairs: Iterable<readonly [unknown, unknown]>): Dict {
+    const dict = new Dict();
+    for (const [key, value] of pairs) {
+      const hash = hashKey(key);
+      if (hash === null) throw pythonError('TypeError', `unhashable type: '${typeName(key)}'`);
+      const existing = dict.entries.get(hash);
+      dict.entries.set(hash, [existing === undefined ? key : existing[0], value]);
+    }
+    return dict;
+  }
+}
+
+/**
+ * Python's hash equality as a string: equal keys (`1 == 1.0 == True`, equal tuples) get the same
+ * string; null for unhashable values (lists, dicts, Undefined).
+ */
+export function hashKey(key: unknown): string | null {
+  const text = asString(key);
+  if (text !== null) return `s${text}`;
+  if (key === null) return 'N';
+  const number = numericValue(key);
+  if (number !== null) return `n${number === 0 ? 0 : number}`;
+  if (isTuple(key)) {
+    const parts = key.map(hashKey);
+    return parts.includes(null) ? null : `t${JSON.stringify(parts)}`;
+  }
+  return null;
+}
+
+const CHANGED_STATE = new WeakMap<readonly unknown[], { last?: unknown[] }>();
+
+/**
+ * Jinja2's `loop` object (`jinja2/runtime.py` LoopContext) for iteration `index0` over `items`:
+ * `index`, `index0`, `revindex`, `revindex0`, `first`, `last`, `length`, `depth`, `depth0`,
+ * `previtem`, `nextitem`, `cycle(...)`, `changed(...)`, computed on access.
+ */
+export class LoopContext {
+  constructor(
+    readonly items: readonly unknown[],
+    readonly index0: number,
+  ) {}
+
+  /** The attribute `name`, or JS undefined when a LoopContext has none by that name. */
+  attribute(name: string): unknown {
+    const { items, index0 } = this;
+    const length = items.length;
+    switch (name) {
+      case 'index':
+        return index0 + 1;
+      case 'index0':
+        return index0;
+      case 'revindex':
+        return length - index0;
+      case 'revindex0':
+        return length - index0 - 1;
+      case 'first':
+        return index0 === 0;
+      case 'last':
+        return index0 === length - 1;
+      case 'length':
+        return length;
+      case 'depth':
+        return 1;
+      case 'depth0':
+        return 0;
+      case 'previtem':
+        return index0 > 0 ? items[index0 - 1] : new Undefined('there is no previous item');
+      case 'nextitem':
+        return index0 < length - 1 ? items[index0 + 1] : new Undefined('there is no next item');
+      case 'cycle':
+        return (...args: unknown[]): unknown => {
+          const values = splitArguments(args).positional;
+          if (values.length === 0) throw pythonError('TypeError', 'no items for cycling given');
+          return values[index0 % values.length];
+        };
+      case 'changed':
+        return (...args: unknown[]): boolean => {
+          const values = splitArguments(args).positional;
+          let state = CHANGED_STATE.get(items);
+          if (state === undefined) CHANGED_STATE.set(items, (state = {}));
+          if (state.last !== undefined && equals(state.last, values)) return false;
+          state.last = values;
+          return true;
+        };
+      default:
+        return undefined;
+    }
+  }
+}
+
 /** Jinja2's `namespace(...)` object: the only object `{% set ns.attr = … %}` may assign to. */
 export class Namespace {
   readonly attributes: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
 }
 
-const TUPLES = new WeakSet<readonly unknown[]>();
+/**
+ * What the value layer knows about an array beyond its items, kept on the array under a symbol
+ * (much cheaper than side tables: templates build tuples and iterators at every loop step).
+ * Copies (`[...items]`) are plain lists again.
+ */
+interface ArrayTags {
+  tuple?: boolean;
+  fields?: readonly string[];
+  lazy?: { kind: LazyKind; consumed: boolean };
+}
 
-/** Marks `items` as a Python tuple (printed `(a, b)`, unequal to lists); returns it. */
-export function tuple<T extends unknown[]>(items: T): T {
-  TUPLES.add(items);
+const TAGS = Symbol('python-array-tags');
+
+function tags(value: readonly unknown[]): ArrayTags | undefined {
+  return (value as unknown as { [TAGS]?: ArrayTags })[TAGS];
+}
+
+function tag<T extends unknown[]>(items: T, extra: ArrayTags): T {
+  const carrier = items as unknown as { [TAGS]?: ArrayTags };
+  carrier[TAGS] = { ...carrier[TAGS], ...extra };
   return items;
 }
 
+/** Marks `items` as a Python tuple (printed `(a, b)`, unequal to lists); returns it. */
+export function tuple<T extends unknown[]>(items: T): T {
+  return tag(items, { tuple: true });
+}
+
 export function isTuple(value: unknown): value is unknown[] {
-  return Array.isArray(value) && TUPLES.has(value);
+  return Array.isArray(value) && tags(value)?.tuple === true;
+}
+
+/**
+ * A named tuple (e.g. Jinja2's `_GroupTuple(grouper, list)` from `groupby`): prints and compares
+ * as a tuple, and `fields[i]` is also an attribute naming item i.
+ */
+export function namedTuple<T extends unknown[]>(items: T, fields: readonly string[]): T {
+  return tag(items, { tuple: true, fields });
+}
+
+/** The item a named tuple's field `name` refers to, or JS undefined. */
+export function tupleField(value: unknown, name: string): unknown {
+  if (!Array.isArray(value)) return undefined;
+  const index = tags(value)?.fields?.indexOf(name) ?? -1;
+  return index < 0 ? undefined : value[index];
 }
 
 /**
@@ -70,16 +227,13 @@ export function isTuple(value: unknown): value is unknown[] {
  */
 export type LazyKind = 'generator' | 'list_reverseiterator' | 'dict_items' | 'dict_keys' | 'dict_values';
 
-const LAZY = new WeakMap<readonly unknown[], { kind: LazyKind; consumed: boolean }>();
-
 /** Marks `items` as a Python iterator or view of the given kind; returns it. */
 export function lazy<T extends unknown[]>(items: T, kind: LazyKind): T {
-  LAZY.set(items, { kind, consumed: false });
-  return items;
+  return tag(items, { lazy: { kind, consumed: false } });
 }
 
 export function lazyKind(value: unknown): LazyKind | undefined {
-  return Array.isArray(value) ? LAZY.get(value)?.kind : undefined;
+  return Array.isArray(value) ? tags(value)?.lazy?.kind : undefined;
 }
 
 /** Whether `value` is a one-shot iterator (generator or reverse iterator) rather than a view. */
@@ -90,15 +244,15 @@ export function isOneShot(value: unknown): boolean {
 
 /** The items a one-shot iterator still yields (none once consumed); views and lists as they are. */
 export function consume(value: unknown[]): unknown[] {
-  const state = LAZY.get(value);
+  const state = tags(value)?.lazy;
   if (state === undefined || !isOneShot(value)) return value;
   if (state.consumed) return [];
   state.consumed = true;
   return value;
 }
 
-/** A Python dict: a plain JS object (not an array, string wrapper, Namespace or Undefined). */
-export type PyDict = Record<string, unknown>;
+/** A Python dict: a plain JS object (str keys only, e.g. request JSON) or a {@link Dict}. */
+export type PyDict = Record<string, unknown> | Dict;
 
 export function isUndefined(value: unknown): value is Undefined | undefined {
   return value === undefined || value instanceof Undefined;
@@ -118,20 +272,39 @@ export function asString(value: unknown): string | null {
 }
 
 export function isDict(value: unknown): value is PyDict {
+  if (value instanceof Dict) return true;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** Own, defined entries of a dict, in insertion order. */
-export function dictEntries(value: PyDict): [string, unknown][] {
+/** The (key, value) entries of a dict, in order (own, defined properties of a plain object). */
+export function dictEntries(value: PyDict): [unknown, unknown][] {
+  if (value instanceof Dict) return [...value.entries.values()];
   return Object.entries(value).filter(([, v]) => v !== undefined);
 }
 
-export function dictHas(value: PyDict, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(value, key) && value[key] !== undefined;
+/** `dict[key]`, or JS undefined when the key is absent (or unhashable). */
+export function dictGet(value: PyDict, key: unknown): unknown {
+  if (value instanceof Dict) {
+    const hash = hashKey(key);
+    return hash === null ? undefined : value.entries.get(hash)?.[1];
+  }
+  const name = asString(key);
+  return name !== null && Object.prototype.hasOwnProperty.call(value, name) ? value[name] : undefined;
 }
 
+/** `key in dict`. */
+export function dictHas(value: PyDict, key: unknown): boolean {
+  return dictGet(value, key) !== undefined;
+}
+
+/** `len(dict)`. */
+export function dictSize(value: PyDict): number {
+  return value instanceof Dict ? value.entries.size : dictEntries(value).length;
+}
+
+/** Whether `value` is a Python int (bool excluded). */
 export function isInteger(value: unknown): value is number {
   return typeof value === 'number' && isPyInt(value);
 }
@@ -142,10 +315,12 @@ export function typeName(value: unknown): string {
   if (value === null) return 'NoneType';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return isPyInt(value) ? 'int' : 'float';
+  if (value instanceof PyFloat) return 'float';
   if (value instanceof Markup) return 'Markup';
   if (asString(value) !== null) return 'str';
   if (Array.isArray(value)) return lazyKind(value) ?? (isTuple(value) ? 'tuple' : 'list');
   if (value instanceof Namespace) return 'Namespace';
+  if (value instanceof LoopContext) return 'LoopContext';
   if (typeof value === 'function') return 'function';
   if (isDict(value)) return 'dict';
   return 'object';
@@ -155,6 +330,7 @@ export function typeName(value: unknown): string {
 function objectTypeRepr(value: unknown): string {
   if (value === null) return 'None';
   if (value instanceof Namespace) return 'jinja2.utils.Namespace object';
+  if (value instanceof LoopContext) return 'jinja2.runtime.LoopContext object';
   if (value instanceof Markup) return 'markupsafe.Markup object';
   if (isUndefined(value)) return 'jinja2.runtime.Undefined object';
   return `${typeName(value)} object`;
@@ -171,11 +347,12 @@ export function truthy(value: unknown): boolean {
   if (isUndefined(value) || value === null) return false;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
+  if (value instanceof PyFloat) return value.value !== 0;
   const text = asString(value);
   if (text !== null) return text.length > 0;
   if (isOneShot(value)) return true;
   if (Array.isArray(value)) return value.length > 0;
-  if (isDict(value)) return dictEntries(value).length > 0;
+  if (isDict(value)) return dictSize(value) > 0;
   return true;
 }
 
@@ -250,6 +427,7 @@ export function str(value: unknown): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return numberStr(value);
+  if (value instanceof PyFloat) return floatRepr(value.value);
   const text = asString(value);
   if (text !== null) return text;
   const kind = lazyKind(value);
@@ -258,7 +436,8 @@ export function str(value: unknown): string {
   if (isTuple(value)) return `(${value.map(repr).join(', ')}${value.length === 1 ? ',' : ''})`;
   if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
   if (value instanceof Namespace) return `<Namespace ${str(value.attributes)}>`;
-  if (isDict(value)) return `{${dictEntries(value).map(([k, v]) => `${reprString(k)}: ${repr(v)}`).join(', ')}}`;
+  if (value instanceof LoopContext) return `<LoopContext ${value.index0 + 1}/${value.items.length}>`;
+  if (isDict(value)) return `{${dictEntries(value).map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(', ')}}`;
   if (typeof value === 'function') return `<function ${value.name || '<anonymous>'}>`;
   return String(value);
 }
@@ -284,7 +463,7 @@ export function equals(a: unknown, b: unknown): boolean {
   }
   if (isDict(a) && isDict(b)) {
     const entriesA = dictEntries(a);
-    return entriesA.length === dictEntries(b).length && entriesA.every(([k, v]) => dictHas(b, k) && equals(v, b[k]));
+    return entriesA.length === dictSize(b) && entriesA.every(([k, v]) => dictHas(b, k) && equals(v, dictGet(b, k)));
   }
   return a === b;
 }
@@ -292,6 +471,7 @@ export function equals(a: unknown, b: unknown): boolean {
 /** The numeric value of an int, float or bool (Python treats bool as int); else null. */
 export function numericValue(value: unknown): number | null {
   if (typeof value === 'number') return value;
+  if (value instanceof PyFloat) return value.value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   return null;
 }
