@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildLlamaServerCommand } from './build-llama-server.command';
 import { demoCommand } from './demo.command';
+import { grammarCommand } from './grammar.command';
+import { renderCommand, withRenderOptions } from './render.command';
 import { serveCommand } from './serve.command';
 import {
   CLI_ENV_PREFIX,
@@ -33,6 +35,31 @@ void yargs(hideBin(process.argv))
     "build llama-server from the llama.cpp source shipped in node-llama-cpp (cached by tag)",
     (y) => y,
     () => buildLlamaServerCommand(),
+  )
+  .command(
+    'render',
+    'print the prompt a chat template renders for a messages file (template errors: message on stderr, exit 2)',
+    (y) => withRenderOptions(y),
+    (argv) =>
+      renderCommand({
+        model: argv.model,
+        template: argv.template,
+        messages: argv.messages,
+        tools: argv.tools,
+        addGenerationPrompt: argv['add-generation-prompt'],
+        vars: argv.var,
+      }),
+  )
+  .command(
+    'grammar',
+    'read one JSON Schema on stdin, print the GBNF grammar of its valid JSON on stdout (refused: one line on stderr, exit 2)',
+    (y) =>
+      y.option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: "OpenAI strict mode: additionalProperties defaults to false (the spec's default is true)",
+      }),
+    (argv) => grammarCommand({ strict: argv.strict }),
   )
   .demandCommand(1)
   .strict()

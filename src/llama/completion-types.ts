@@ -14,7 +14,14 @@ export interface CompletionRequest {
   logit_bias?: Record<string, number>;
   cache_prompt: boolean;
   stream?: boolean;
+  /** GBNF constraining the output (llama.cpp grammars/README.md); built by `src/grammar/`. */
   grammar?: string;
+  /** Constrain only after a trigger (tool_choice `auto`). */
+  grammar_lazy?: boolean;
+  /** Lazy-grammar triggers: `type` is llama.cpp's `common_grammar_trigger_type` number. */
+  grammar_triggers?: Array<{ type: number; value: string }>;
+  /** Special tokens kept whole in the grammar and printed in the output. */
+  preserved_tokens?: string[];
   /** llama.cpp sampling extras pass through under their own names (`top_k`, `min_p`, …). */
   [extra: string]: unknown;
 }

@@ -11,6 +11,8 @@ export interface TestAssets {
   model: string;
   /** The llama.cpp source checkout (templates, vocab files). */
   llamaCppDir: string;
+  /** llama.cpp's `test-gbnf-validator` (`<binary> <grammar-file> <input-file>`), built from the same source. */
+  gbnfValidator: string;
   /** The service's compiled CLI entry point. */
   cli: string;
 }
@@ -19,6 +21,7 @@ const ENV = {
   llamaServer: 'LTS_TEST_LLAMA_SERVER',
   model: 'LTS_TEST_MODEL',
   llamaCppDir: 'LTS_TEST_LLAMA_CPP_DIR',
+  gbnfValidator: 'LTS_TEST_GBNF_VALIDATOR',
 } as const;
 
 /** Records the assets for the workers (called by the global setup). */
@@ -26,6 +29,7 @@ export function publishTestAssets(assets: Omit<TestAssets, 'cli'>): void {
   process.env[ENV.llamaServer] = assets.llamaServer;
   process.env[ENV.model] = assets.model;
   process.env[ENV.llamaCppDir] = assets.llamaCppDir;
+  process.env[ENV.gbnfValidator] = assets.gbnfValidator;
 }
 
 /** The assets prepared by the global setup; throws when it has not run. */
@@ -39,6 +43,7 @@ export function testAssets(): TestAssets {
     llamaServer: read(ENV.llamaServer),
     model: read(ENV.model),
     llamaCppDir: read(ENV.llamaCppDir),
+    gbnfValidator: read(ENV.gbnfValidator),
     cli: join(__dirname, '..', '..', 'dist', 'cli', 'main.js'),
   };
 }

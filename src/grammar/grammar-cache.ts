@@ -1,0 +1,37 @@
+import { LRUCache } from 'lru-cache';
+import { canonicalHash } from './canonical-json';
+import { schemaToGbnf } from './gbnf-builder';
+import { ConversionOptions } from './schema-tree';
+
+/**
+ * Compiled grammars by schema: an LRU (npm `lru-cache`) keyed by the SHA-256 of the canonical JSON
+ * of `{ schema, options }`, so equal schemas written with keys in another order share one entry.
+ * Refusals are not cached (they are cheap to recompute and carry the caller's context).
+ */
+export class GrammarCache {
+  private readonly cache: LRUCache<string, string>;
+
+  /** @param max number of grammars kept */
+  constructor(max = 256) {
+    this.cache = new LRUCache<string, string>({ max });
+  }
+
+  /**
+   * The grammar of `schema` (see `schemaToGbnf`), converted once per distinct schema and options.
+   *
+   * @throws SchemaConversionError as `schemaToGbnf`
+   */
+  get(schema: unknown, options: ConversionOptions = {}): string {
+    const key = canonicalHash({ schema, options });
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const grammar = schemaToGbnf(schema, options);
+    this.cache.set(key, grammar);
+    return grammar;
+  }
+
+  /** Number of grammars held. */
+  get size(): number {
+    return this.cache.size;
+  }
+}

@@ -1,0 +1,166 @@
+import { JSON_TYPES } from './schema-tree';
+import { FORMAT_PATTERNS, UNSUPPORTED_ASSERTED_FORMATS } from './string-formats';
+
+/** Keywords with no assertion of their own (annotations, containers, applicators handled elsewhere). */
+const NEUTRAL = new Set([
+  '$schema', '$id', '$comment', '$vocabulary', '$anchor', '$dynamicAnchor', '$defs', 'definitions', 'title',
+  'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', 'contentEncoding',
+  'contentMediaType', 'contentSchema', 'then', 'else', 'minContains', 'maxContains',
+]);
+
+const MAX_DEPTH = 8;
+
+/**
+ * A schema accepting exactly the values `schema` rejects (JSON Schema 2020-12 `not`), built from
+ * the complement of each keyword: `¬(k₁ ∧ k₂) = ¬k₁ ∨ ¬k₂`, where a keyword only constrains its own
+ * type (`¬minimum: a` is "a number below a", `¬required: [k]` "an object without k",
+ * `¬properties: {k: S}` "an object whose k is in ¬S", `¬items: S` "an array containing ¬S", …).
+ *
+ * @param resolve the target of a `$ref` (in the same document), if any
+ * @returns the complement schema, or undefined when a keyword's complement has no exact schema
+ *   (pattern, format, multipleOf, uniqueItems, additionalProperties, …)
+ */
+export function complementOf(schema: unknown, resolve: (ref: string) => unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) return undefined;
+  if (schema === true) return false;
+  if (schema === false) return true;
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined;
+  const s = schema as Record<string, unknown>;
+  const alternatives: unknown[] = [];
+  const inner = (sub: unknown) => complementOf(sub, resolve, depth + 1);
+  for (const [keyword, value] of Object.entries(s)) {
+    if (NEUTRAL.has(keyword)) continue;
+    switch (keyword) {
+      case '$ref': {
+        const target = typeof value === 'string' ? resolve(value) : undefined;
+        const c = target === undefined ? undefined : inner(target);
+        if (c === undefined) return undefined;
+        alternatives.push(c);
+        break;
+      }
+      case 'type': {
+        const types = (Array.isArray(value) ? value : [value]) as string[];
+        const rest = JSON_TYPES.filter(
+          (t) => !types.includes(t) && !(t === 'integer' && types.includes('number')) && !(t === 'number' && types.includes('integer')),
+        );
+        if (rest.length > 0) alternatives.push({ type: rest });
+        // integers only: the numbers that are not integers are outside too
+        if (types.includes('integer') && !types.includes('number')) alternatives.push({ type: 'number', not: { type: 'integer' } });
+        break;
+      }
+      case 'enum':
+        alternatives.push({ not: { enum: value } });
+        break;
+      case 'const':
+        alternatives.push({ not: { const: value } });
+        break;
+      case 'minimum':
+        alternatives.push({ type: 'number', exclusiveMaximum: value });
+        break;
+      case 'exclusiveMinimum':
+        alternatives.push({ type: 'number', maximum: value });
+        break;
+      case 'maximum':
+        alternatives.push({ type: 'number', exclusiveMinimum: value });
+        break;
+      case 'exclusiveMaximum':
+        alternatives.push({ type: 'number', minimum: value });
+        break;
+      case 'minLength':
+      case 'minItems':
+      case 'minProperties': {
+        const type = keyword === 'minLength' ? 'string' : keyword === 'minItems' ? 'array' : 'object';
+        const max = keyword.replace('min', 'max');
+        if (typeof value !== 'number') return undefined;
+        if (value > 0) alternatives.push({ type, [max]: value - 1 });
+        break;
+      }
+      case 'maxLength':
+      case 'maxItems':
+      case 'maxProperties': {
+        const type = keyword === 'maxLength' ? 'string' : keyword === 'maxItems' ? 'array' : 'object';
+        if (typeof value !== 'number') return undefined;
+        alternatives.push({ type, [keyword.replace('max', 'min')]: value + 1 });
+        break;
+      }
+      case 'required':
+        if (!Array.isArray(value)) return undefined;
+        for (const key of value) alternatives.push({ type: 'object', properties: { [key as string]: false } });
+        break;
+      case 'properties': {
+        if (typeof value !== 'object' || value === null) return undefined;
+        for (const [key, sub] of Object.entries(value)) {
+          const c = inner(sub);
+          if (c === undefined) return undefined;
+          if (c !== false) alternatives.push({ type: 'object', required: [key], properties: { [key]: c } });
+        }
+        break;
+      }
+      case 'items': {
+        if (s.prefixItems !== undefined) return undefined;
+        const c = inner(value);
+        if (c === undefined) return undefined;
+        if (c !== false) alternatives.push({ type: 'array', contains: c });
+        break;
+      }
+      case 'prefixItems': {
+        if (!Array.isArray(value)) return undefined;
+        for (let i = 0; i < value.length; i++) {
+          const c = inner(value[i]);
+          if (c === undefined) return undefined;
+          if (c !== false) alternatives.push({ type: 'array', minItems: i + 1, prefixItems: [...Array(i).fill(true), c] });
+        }
+        break;
+      }
+      case 'contains': {
+        if (s.minContains !== undefined || s.maxContains !== undefined) return undefined;
+        const c = inner(value);
+        if (c === undefined) return undefined;
+        alternatives.push({ type: 'array', items: c });
+        break;
+      }
+      case 'allOf': {
+        if (!Array.isArray(value)) return undefined;
+        for (const sub of value) {
+          const c = inner(sub);
+          if (c === undefined) return undefined;
+          alternatives.push(c);
+        }
+        break;
+      }
+      case 'anyOf': {
+        if (!Array.isArray(value)) return undefined;
+        const cs = value.map(inner);
+        if (cs.some((c) => c === undefined)) return undefined;
+        alternatives.push({ allOf: cs });
+        break;
+      }
+      case 'not':
+        alternatives.push(value);
+        break;
+      case 'format':
+        // an unknown format is an annotation; a known one has no exact complement
+        if (typeof value === 'string' && (FORMAT_PATTERNS[value] !== undefined || UNSUPPORTED_ASSERTED_FORMATS.has(value))) return undefined;
+        break;
+      case 'pattern':
+      case 'multipleOf':
+      case 'uniqueItems':
+      case 'additionalProperties':
+      case 'patternProperties':
+      case 'propertyNames':
+      case 'dependentRequired':
+      case 'dependentSchemas':
+      case 'oneOf':
+      case 'if':
+      case 'unevaluatedItems':
+      case 'unevaluatedProperties':
+      case '$dynamicRef':
+      case '$recursiveRef':
+        return undefined;
+      default:
+        break; // unknown keywords are annotations
+    }
+  }
+  if (alternatives.length === 0) return false;
+  return alternatives.length === 1 ? alternatives[0] : { anyOf: alternatives };
+}

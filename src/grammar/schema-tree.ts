@@ -1,0 +1,478 @@
+import { SchemaIssue, childPointer } from './schema-conversion-error';
+import { LIST, MAP, SINGLE } from './schema-dialect';
+import { FORMAT_PATTERNS, UNSUPPORTED_ASSERTED_FORMATS } from './string-formats';
+
+/**
+ * Step one of the conversion: the JSON Schema (2020-12; draft-07 forms rewritten first) read into a
+ * typed tree. `readSchema` checks every keyword of every subschema (collecting all issues), and
+ * `SchemaTree.flatten` turns a list of schema locations into one `Constraints` record: `$ref`
+ * resolved, `allOf` merged, `anyOf`/`oneOf` kept as groups of branches, everything else as typed
+ * fields. The emitter (step two) works only on these records.
+ */
+
+/** A (sub)schema and its JSON Pointer in the document. */
+export interface SchemaRef {
+  schema: boolean | Record<string, unknown>;
+  pointer: string;
+}
+
+export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
+export const JSON_TYPES: readonly JsonType[] = ['null', 'boolean', 'integer', 'number', 'string', 'array', 'object'];
+
+export interface Located<T> {
+  value: T;
+  pointer: string;
+}
+
+/** One object-shaping schema: how it constrains the value of each key. */
+export interface ObjectPart {
+  pointer: string;
+  properties: Map<string, SchemaRef>;
+  patternProperties: Array<{ pattern: string; schema: SchemaRef }>;
+  /** `additionalProperties`, or the default (per options) when absent. */
+  additionalProperties: SchemaRef;
+  explicitAdditional: boolean;
+}
+
+/** One array-shaping schema: the schema of each position. */
+export interface ArrayPart {
+  pointer: string;
+  prefixItems: SchemaRef[];
+  items?: SchemaRef;
+}
+
+/** The merged constraints of a conjunction of schemas. */
+export interface Constraints {
+  /** Every schema location merged in (for exact checks of finite values with ajv). */
+  sources: SchemaRef[];
+  never: boolean;
+  /** Allowed types; undefined = any. `number` includes integers. */
+  types?: Set<JsonType>;
+  /** Each `enum`/`const` met: the value must be in all of them. */
+  enums: Array<Located<unknown[]>>;
+  lower: Array<Located<{ value: number; exclusive: boolean }>>;
+  upper: Array<Located<{ value: number; exclusive: boolean }>>;
+  multipleOf: Array<Located<number>>;
+  minLength: number;
+  maxLength?: number;
+  patterns: Array<Located<string>>;
+  formats: Array<Located<string>>;
+  arrayParts: ArrayPart[];
+  minItems: number;
+  maxItems?: number;
+  contains: Array<Located<{ schema: SchemaRef; min: number; max?: number }>>;
+  uniqueItems: string[];
+  objectParts: ObjectPart[];
+  required: Set<string>;
+  propertyNames: SchemaRef[];
+  minProperties: Located<number> | undefined;
+  maxProperties?: number;
+  dependentRequired: Map<string, Set<string>>;
+  anyOf: Array<Located<SchemaRef[]>>;
+  oneOf: Array<Located<SchemaRef[]>>;
+  not: SchemaRef[];
+}
+
+export function emptyConstraints(): Constraints {
+  return {
+    sources: [],
+    never: false,
+    enums: [],
+    lower: [],
+    upper: [],
+    multipleOf: [],
+    minLength: 0,
+    patterns: [],
+    formats: [],
+    arrayParts: [],
+    minItems: 0,
+    contains: [],
+    uniqueItems: [],
+    objectParts: [],
+    required: new Set(),
+    propertyNames: [],
+    minProperties: undefined,
+    dependentRequired: new Map(),
+    anyOf: [],
+    oneOf: [],
+    not: [],
+  };
+}
+
+/** The conjunction of two records (allOf). */
+export function intersect(a: Constraints, b: Constraints): Constraints {
+  const types =
+    a.types && b.types ? intersectTypes(a.types, b.types) : (a.types ?? b.types);
+  const maxOf = (x?: number, y?: number) => (x === undefined ? y : y === undefined ? x : Math.min(x, y));
+  const dependentRequired = new Map(a.dependentRequired);
+  for (const [k, v] of b.dependentRequired) dependentRequired.set(k, new Set([...(dependentRequired.get(k) ?? []), ...v]));
+  const minProperties =
+    a.minProperties && b.minProperties
+      ? a.minProperties.value >= b.minProperties.value
+        ? a.minProperties
+        : b.minProperties
+      : (a.minProperties ?? b.minProperties);
+  return {
+    sources: [...a.sources, ...b.sources],
+    never: a.never || b.never || (types !== undefined && types.size === 0),
+    types,
+    enums: [...a.enums, ...b.enums],
+    lower: [...a.lower, ...b.lower],
+    upper: [...a.upper, ...b.upper],
+    multipleOf: [...a.multipleOf, ...b.multipleOf],
+    minLength: Math.max(a.minLength, b.minLength),
+    maxLength: maxOf(a.maxLength, b.maxLength),
+    patterns: dedupe([...a.patterns, ...b.patterns]),
+    formats: dedupe([...a.formats, ...b.formats]),
+    arrayParts: [...a.arrayParts, ...b.arrayParts],
+    minItems: Math.max(a.minItems, b.minItems),
+    maxItems: maxOf(a.maxItems, b.maxItems),
+    contains: [...a.contains, ...b.contains],
+    uniqueItems: [...a.uniqueItems, ...b.uniqueItems],
+    objectParts: [...a.objectParts, ...b.objectParts],
+    required: new Set([...a.required, ...b.required]),
+    propertyNames: [...a.propertyNames, ...b.propertyNames],
+    minProperties,
+    maxProperties: maxOf(a.maxProperties, b.maxProperties),
+    dependentRequired,
+    anyOf: [...a.anyOf, ...b.anyOf],
+    oneOf: [...a.oneOf, ...b.oneOf],
+    not: [...a.not, ...b.not],
+  };
+}
+
+function dedupe<T>(items: Array<Located<T>>): Array<Located<T>> {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item.value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function intersectTypes(a: Set<JsonType>, b: Set<JsonType>): Set<JsonType> {
+  const out = new Set<JsonType>();
+  for (const t of a) {
+    if (b.has(t)) out.add(t);
+    else if (t === 'integer' && b.has('number')) out.add('integer');
+    else if (t === 'number' && b.has('integer')) out.add('integer');
+  }
+  return out;
+}
+
+/** Conversion options. */
+export interface ConversionOptions {
+  /**
+   * The `additionalProperties` assumed where a schema leaves it out: `true` (the JSON Schema spec's
+   * default, used unless told otherwise) or `false` (OpenAI's strict mode, `strict: true`).
+   */
+  additionalPropertiesDefault?: boolean;
+}
+
+const REFUSED: Record<string, string> = {
+  $dynamicRef: 'dynamic references are not supported',
+  $recursiveRef: 'recursive references are not supported',
+  if: 'conditional subschemas (if/then/else) are not supported',
+  dependentSchemas: 'dependentSchemas is not supported',
+  unevaluatedProperties: 'unevaluatedProperties is not supported',
+  unevaluatedItems: 'unevaluatedItems is not supported',
+};
+
+/**
+ * The document being converted: ref resolution and flattening, with every issue collected in
+ * `issues` (the caller throws them together).
+ */
+export class SchemaTree {
+  readonly issues: SchemaIssue[] = [];
+  /** Schemas made by the converter (complements), addressed as `~<n>` pointers. */
+  readonly synthetic: Array<SchemaRef['schema']> = [];
+  private readonly anchors = new Map<string, SchemaRef>();
+  private readonly baseId: string | undefined;
+
+  constructor(
+    readonly root: boolean | Record<string, unknown>,
+    readonly options: ConversionOptions,
+  ) {
+    this.baseId = typeof root === 'object' && typeof root.$id === 'string' ? root.$id.replace(/#$/, '') : undefined;
+    this.check({ schema: root, pointer: '' });
+  }
+
+  issue(keyword: string, pointer: string, message: string): void {
+    if (!this.issues.some((i) => i.keyword === keyword && i.pointer === pointer && i.message === message)) {
+      this.issues.push({ keyword, pointer, message });
+    }
+  }
+
+  /** Checks every keyword of every subschema once (values, refused keywords), recording anchors. */
+  private check(ref: SchemaRef): void {
+    const { schema, pointer } = ref;
+    if (typeof schema === 'boolean') return;
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+      this.issue('$schema', pointer, 'a schema must be an object or a boolean');
+      return;
+    }
+    if (typeof schema.$anchor === 'string') this.anchors.set(schema.$anchor, ref);
+    if (pointer !== '' && typeof schema.$id === 'string') {
+      this.issue('$id', pointer, 'a nested $id (a new base URI for references) is not supported');
+    }
+    for (const [keyword, value] of Object.entries(schema)) {
+      const at = (k: string | number) => childPointer(pointer, k);
+      if (REFUSED[keyword] !== undefined) {
+        const noop =
+          (keyword === 'if' && schema.then === undefined && schema.else === undefined) ||
+          ((keyword === 'unevaluatedProperties' || keyword === 'unevaluatedItems') && (value === true || isEmptyObject(value)));
+        if (!noop) this.issue(keyword, pointer, REFUSED[keyword]);
+      }
+      if (SINGLE.has(keyword)) this.check({ schema: value as SchemaRef['schema'], pointer: at(keyword) });
+      else if (LIST.has(keyword)) {
+        if (!Array.isArray(value) || value.length === 0) this.issue(keyword, pointer, 'must be a non-empty array of schemas');
+        else value.forEach((v, i) => this.check({ schema: v as SchemaRef['schema'], pointer: childPointer(at(keyword), i) }));
+      } else if (MAP.has(keyword)) {
+        if (!isObject(value)) this.issue(keyword, pointer, 'must be an object of schemas');
+        else for (const [k, v] of Object.entries(value)) this.check({ schema: v as SchemaRef['schema'], pointer: childPointer(at(keyword), k) });
+      }
+      this.checkValue(keyword, value, pointer);
+    }
+  }
+
+  private checkValue(keyword: string, value: unknown, pointer: string): void {
+    const bad = (message: string) => this.issue(keyword, pointer, message);
+    const nonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+    switch (keyword) {
+      case 'type': {
+        const list = Array.isArray(value) ? value : [value];
+        if (list.length === 0 || list.some((t) => !JSON_TYPES.includes(t as JsonType))) bad('must be a JSON type name or a list of them');
+        break;
+      }
+      case 'enum':
+        if (!Array.isArray(value)) bad('must be an array');
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        if (typeof value !== 'number' || !Number.isFinite(value)) bad('must be a number');
+        break;
+      case 'multipleOf':
+        if (typeof value !== 'number' || !(value > 0)) bad('must be a number greater than 0');
+        break;
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'minProperties':
+      case 'maxProperties':
+      case 'minContains':
+      case 'maxContains':
+        if (!nonNegInt(value)) bad('must be a non-negative integer');
+        break;
+      case 'pattern':
+        if (typeof value !== 'string') bad('must be a string');
+        break;
+      case 'format':
+        if (typeof value !== 'string') bad('must be a string');
+        else if (UNSUPPORTED_ASSERTED_FORMATS.has(value)) bad(`format '${value}' is not supported (supported: ${Object.keys(FORMAT_PATTERNS).join(', ')})`);
+        break;
+      case 'required':
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) bad('must be an array of strings');
+        break;
+      case 'dependentRequired':
+        if (!isObject(value) || Object.values(value).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
+          bad('must map property names to arrays of strings');
+        }
+        break;
+      case 'uniqueItems':
+        if (typeof value !== 'boolean') bad('must be a boolean');
+        break;
+      case '$ref':
+        if (typeof value !== 'string') bad('must be a string');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A schema made by the converter (its `$ref`s point into this document), as a located ref `~<n>`. */
+  synthesize(schema: SchemaRef['schema']): SchemaRef {
+    this.synthetic.push(schema);
+    return { schema, pointer: `~${this.synthetic.length - 1}` };
+  }
+
+  /** Resolves a `$ref` value found at `pointer`. */
+  resolve(ref: string, pointer: string): SchemaRef | undefined {
+    let fragment: string | undefined;
+    if (ref.startsWith('#')) fragment = ref.slice(1);
+    else if (this.baseId && ref.startsWith(`${this.baseId}#`)) fragment = ref.slice(this.baseId.length + 1);
+    else if (this.baseId && ref === this.baseId) fragment = '';
+    if (fragment === undefined) {
+      this.issue('$ref', pointer, `only references within the document are supported, not '${ref}'`);
+      return undefined;
+    }
+    fragment = decodeURIComponent(fragment);
+    if (fragment !== '' && !fragment.startsWith('/')) {
+      const anchored = this.anchors.get(fragment);
+      if (!anchored) this.issue('$ref', pointer, `no $anchor '${fragment}' in the document`);
+      return anchored;
+    }
+    let node: unknown = this.root;
+    const tokens = fragment === '' ? [] : fragment.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let located = '';
+    for (let token of tokens) {
+      // draft-07 locations moved by `toDraft2020`: items[] → prefixItems, additionalItems → items
+      if (isObject(node) && !(token in node) && token === 'items' && 'prefixItems' in node) token = 'prefixItems';
+      else if (isObject(node) && token === 'additionalItems' && !('additionalItems' in node) && 'prefixItems' in node) token = 'items';
+      if (typeof node !== 'object' || node === null || !(token in (node as object))) {
+        this.issue('$ref', pointer, `'${ref}' does not resolve`);
+        return undefined;
+      }
+      node = (node as Record<string, unknown>)[token];
+      located = childPointer(located, token);
+    }
+    if (typeof node !== 'boolean' && !isObject(node)) {
+      this.issue('$ref', pointer, `'${ref}' does not point to a schema`);
+      return undefined;
+    }
+    return { schema: node as SchemaRef['schema'], pointer: located };
+  }
+
+  /**
+   * The constraints of the conjunction of `refs`: `$ref` targets and `allOf` merged in, `anyOf` and
+   * `oneOf` kept as groups. A `$ref` cycle that does not go through a property or an item (so could
+   * never be expanded) is an issue.
+   */
+  flatten(refs: SchemaRef[], active: string[] = []): Constraints {
+    let out = emptyConstraints();
+    for (const ref of refs) out = intersect(out, this.flattenOne(ref, active));
+    return out;
+  }
+
+  private flattenOne(ref: SchemaRef, active: string[]): Constraints {
+    const c = emptyConstraints();
+    const { schema, pointer } = ref;
+    if (schema === true) return c;
+    if (schema === false || typeof schema !== 'object' || schema === null) {
+      c.never = true;
+      return c;
+    }
+    c.sources.push(ref);
+    const at = (k: string | number) => childPointer(pointer, k);
+    const sub = (k: string): SchemaRef => ({ schema: schema[k] as SchemaRef['schema'], pointer: at(k) });
+    let out = c;
+    if (typeof schema.$ref === 'string') {
+      const target = this.resolve(schema.$ref, pointer);
+      if (target) {
+        if (active.includes(target.pointer)) {
+          this.issue('$ref', pointer, 'a reference cycle that never reaches a property or an item cannot be expanded');
+        } else {
+          out = intersect(out, this.flattenOne(target, [...active, target.pointer]));
+        }
+      }
+    }
+    for (const key of ['anyOf', 'oneOf'] as const) {
+      if (Array.isArray(schema[key])) {
+        const branches = (schema[key] as unknown[]).map((s, i) => ({ schema: s as SchemaRef['schema'], pointer: childPointer(at(key), i) }));
+        out[key].push({ value: branches, pointer });
+      }
+    }
+    if (schema.not !== undefined) out.not.push(sub('not'));
+    if (schema.type !== undefined) {
+      const list = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t): t is JsonType => JSON_TYPES.includes(t as JsonType));
+      out.types = out.types ? intersectTypes(out.types, new Set(list)) : new Set(list);
+      if (out.types.size === 0) out.never = true;
+    }
+    if (Array.isArray(schema.enum)) out.enums.push({ value: schema.enum, pointer });
+    if ('const' in schema) out.enums.push({ value: [schema.const], pointer });
+    const num = (k: string) => (typeof schema[k] === 'number' ? (schema[k] as number) : undefined);
+    if (num('minimum') !== undefined) out.lower.push({ value: { value: num('minimum')!, exclusive: false }, pointer });
+    if (num('exclusiveMinimum') !== undefined) out.lower.push({ value: { value: num('exclusiveMinimum')!, exclusive: true }, pointer });
+    if (num('maximum') !== undefined) out.upper.push({ value: { value: num('maximum')!, exclusive: false }, pointer });
+    if (num('exclusiveMaximum') !== undefined) out.upper.push({ value: { value: num('exclusiveMaximum')!, exclusive: true }, pointer });
+    if (num('multipleOf') !== undefined && num('multipleOf')! > 0) out.multipleOf.push({ value: num('multipleOf')!, pointer });
+    if (num('minLength') !== undefined) out.minLength = Math.max(out.minLength, num('minLength')!);
+    if (num('maxLength') !== undefined) out.maxLength = Math.min(out.maxLength ?? Infinity, num('maxLength')!);
+    if (typeof schema.pattern === 'string') out.patterns.push({ value: schema.pattern, pointer });
+    if (typeof schema.format === 'string' && FORMAT_PATTERNS[schema.format] !== undefined) out.formats.push({ value: schema.format, pointer });
+    // arrays
+    if (schema.prefixItems !== undefined || schema.items !== undefined) {
+      out.arrayParts.push({
+        pointer,
+        prefixItems: Array.isArray(schema.prefixItems)
+          ? schema.prefixItems.map((s, i) => ({ schema: s as SchemaRef['schema'], pointer: childPointer(at('prefixItems'), i) }))
+          : [],
+        items: schema.items !== undefined ? sub('items') : undefined,
+      });
+    }
+    if (num('minItems') !== undefined) out.minItems = Math.max(out.minItems, num('minItems')!);
+    if (num('maxItems') !== undefined) out.maxItems = Math.min(out.maxItems ?? Infinity, num('maxItems')!);
+    if (schema.contains !== undefined) {
+      out.contains.push({ value: { schema: sub('contains'), min: num('minContains') ?? 1, max: num('maxContains') }, pointer });
+    }
+    if (schema.uniqueItems === true) out.uniqueItems.push(pointer);
+    // objects
+    const hasObjectShape =
+      schema.properties !== undefined || schema.patternProperties !== undefined || schema.additionalProperties !== undefined;
+    if (hasObjectShape) {
+      const properties = new Map<string, SchemaRef>();
+      if (isObject(schema.properties)) {
+        for (const key of Object.keys(schema.properties)) properties.set(key, { schema: schema.properties[key] as SchemaRef['schema'], pointer: childPointer(at('properties'), key) });
+      }
+      const patternProperties = isObject(schema.patternProperties)
+        ? Object.keys(schema.patternProperties).map((pattern) => ({
+            pattern,
+            schema: { schema: (schema.patternProperties as Record<string, unknown>)[pattern] as SchemaRef['schema'], pointer: childPointer(at('patternProperties'), pattern) },
+          }))
+        : [];
+      const explicit = schema.additionalProperties !== undefined;
+      out.objectParts.push({
+        pointer,
+        properties,
+        patternProperties,
+        additionalProperties: explicit
+          ? sub('additionalProperties')
+          : { schema: this.options.additionalPropertiesDefault ?? true, pointer: at('additionalProperties') },
+        explicitAdditional: explicit,
+      });
+    }
+    if (Array.isArray(schema.required)) for (const k of schema.required) if (typeof k === 'string') out.required.add(k);
+    if (schema.propertyNames !== undefined) out.propertyNames.push(sub('propertyNames'));
+    if (num('minProperties') !== undefined && num('minProperties')! > (out.minProperties?.value ?? 0)) {
+      out.minProperties = { value: num('minProperties')!, pointer };
+    }
+    if (num('maxProperties') !== undefined) out.maxProperties = Math.min(out.maxProperties ?? Infinity, num('maxProperties')!);
+    if (isObject(schema.dependentRequired)) {
+      for (const [k, v] of Object.entries(schema.dependentRequired)) {
+        if (Array.isArray(v)) out.dependentRequired.set(k, new Set([...(out.dependentRequired.get(k) ?? []), ...(v as string[])]));
+      }
+    }
+    // allOf last: its properties come after the schema's own in declaration order
+    if (Array.isArray(schema.allOf)) {
+      schema.allOf.forEach((s, i) => {
+        out = intersect(out, this.flattenOne({ schema: s as SchemaRef['schema'], pointer: childPointer(at('allOf'), i) }, active));
+      });
+    }
+    return out;
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return isObject(value) && Object.keys(value).length === 0;
+}
+
+/** Whether a schema object has no keyword beyond annotations (accepts every value). */
+export function isUnconstrained(c: Constraints): boolean {
+  return (
+    !c.never && c.types === undefined && c.enums.length === 0 && c.lower.length === 0 && c.upper.length === 0 &&
+    c.multipleOf.length === 0 && c.minLength === 0 && c.maxLength === undefined && c.patterns.length === 0 &&
+    c.formats.length === 0 && c.arrayParts.length === 0 && c.minItems === 0 && c.maxItems === undefined &&
+    c.contains.length === 0 && c.uniqueItems.length === 0 && c.objectParts.every((p) => p.properties.size === 0 && p.patternProperties.length === 0 && p.additionalProperties.schema === true) &&
+    c.required.size === 0 && c.propertyNames.length === 0 && c.minProperties === undefined &&
+    c.maxProperties === undefined && c.dependentRequired.size === 0 && c.anyOf.length === 0 &&
+    c.oneOf.length === 0 && c.not.length === 0
+  );
+}
+

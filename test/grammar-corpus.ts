@@ -1,0 +1,145 @@
+/**
+ * Schemas × instances for the grammar acceptance suites. Instances are compact JSON texts: `valid`
+ * ones satisfy the schema (and must be accepted by the grammar: completeness), `invalid` ones do
+ * not (and must be rejected: soundness). The suites also check every label with ajv.
+ */
+export interface CorpusCase {
+  name: string;
+  schema: unknown;
+  /** OpenAI strict mode (`additionalProperties` defaults to false). */
+  strict?: boolean;
+  valid: string[];
+  invalid: string[];
+}
+
+const big = Array.from({ length: 300 }, (_, i) => `v${i}`);
+const tree = {
+  $defs: {
+    node: {
+      type: 'object',
+      properties: { value: { type: 'integer' }, children: { type: 'array', items: { $ref: '#/$defs/node' }, maxItems: 3 } },
+      required: ['value'],
+      additionalProperties: false,
+    },
+  },
+  $ref: '#/$defs/node',
+};
+const deep = { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/c' }, c: { $ref: '#/$defs/d' }, d: { type: 'string', maxLength: 3 } }, $ref: '#/$defs/a' };
+
+export const CORPUS: CorpusCase[] = [
+  { name: 'true', schema: true, valid: ['null', '1', '"x"', '[1,{"a":[]}]', '{"a":{"b":null}}'], invalid: [] },
+  { name: 'empty object', schema: {}, valid: ['true', '-0.5', '{"":""}'], invalid: [] },
+  { name: 'type null', schema: { type: 'null' }, valid: ['null'], invalid: ['0', '"null"', 'false'] },
+  { name: 'type boolean', schema: { type: 'boolean' }, valid: ['true', 'false'], invalid: ['null', '0', '"true"'] },
+  { name: 'type array of types', schema: { type: ['string', 'null'] }, valid: ['"a"', 'null'], invalid: ['1', '[]', '{}'] },
+  { name: 'type integer', schema: { type: 'integer' }, valid: ['0', '-7', '123456789012345'], invalid: ['1.5', '"1"', 'null'] },
+  { name: 'type number', schema: { type: 'number' }, valid: ['0', '-0.25', '3.141592', '100'], invalid: ['"1"', 'true', '[]'] },
+  { name: 'type string', schema: { type: 'string' }, valid: ['""', '"hi"', '"\\"quoted\\" \\\\ \\n \\t"', '"\\u00e9\\u4e2d"', '"é中🎉"'], invalid: ['1', 'null', '["a"]'] },
+  { name: 'type object', schema: { type: 'object' }, valid: ['{}', '{"a":1}', '{"a":{"b":[1,2]},"c":"d"}'], invalid: ['[]', '"{}"', 'null'] },
+  { name: 'type array', schema: { type: 'array' }, valid: ['[]', '[1,"a",null]', '[[[]]]'], invalid: ['{}', '"[]"'] },
+  // enum / const
+  { name: 'enum mixed', schema: { enum: ['red', 1, null, { a: [1] }, [true]] }, valid: ['"red"', '1', 'null', '{"a":[1]}', '[true]'], invalid: ['"blue"', '2', '{"a":[2]}', '[false]', 'true'] },
+  { name: 'const string with escapes', schema: { const: 'say "hi"\\\n\t' }, valid: ['"say \\"hi\\"\\\\\\n\\t"'], invalid: ['"say hi"', '"say \\"hi\\""'] },
+  { name: 'const unicode', schema: { const: 'naïve 中文 🎉' }, valid: ['"naïve 中文 🎉"'], invalid: ['"naive 中文 🎉"'] },
+  { name: 'enum filtered by type', schema: { type: 'string', enum: ['a', 1, 'b'] }, valid: ['"a"', '"b"'], invalid: ['1', '"c"'] },
+  { name: 'enum filtered by minLength', schema: { enum: ['a', 'abc', 5], minLength: 2 }, valid: ['"abc"', '5'], invalid: ['"a"'] },
+  { name: 'large enum', schema: { enum: big }, valid: ['"v0"', '"v299"', '"v150"'], invalid: ['"v300"', '"v"', '"v2999"'] },
+  // numbers
+  { name: 'integer range', schema: { type: 'integer', minimum: -20, maximum: 150 }, valid: ['-20', '0', '7', '99', '150'], invalid: ['-21', '151', '1000', '1.5'] },
+  { name: 'integer exclusive range', schema: { type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 10 }, valid: ['1', '9'], invalid: ['0', '10', '-1'] },
+  { name: 'number exclusiveMaximum 3.0', schema: { type: 'number', exclusiveMaximum: 3.0 }, valid: ['2.2', '2.999999', '-5', '0'], invalid: ['3', '3.0', '3.5', '4'] },
+  { name: 'number decimal bounds', schema: { type: 'number', minimum: 1.1, maximum: 2.25 }, valid: ['1.1', '1.10', '2', '2.25', '1.999'], invalid: ['1.09', '2.26', '1', '3'] },
+  { name: 'number negative range', schema: { type: 'number', minimum: -1.5, exclusiveMaximum: -0.5 }, valid: ['-1.5', '-1', '-0.51'], invalid: ['-0.5', '-1.6', '0', '-0.4'] },
+  { name: 'bounds without type', schema: { minimum: 5 }, valid: ['5', '6.5', '"x"', 'null', '{}'], invalid: ['4', '4.99'] },
+  { name: 'multipleOf integer', schema: { type: 'integer', multipleOf: 7, minimum: 0, maximum: 100 }, valid: ['0', '7', '98'], invalid: ['8', '105', '-7'] },
+  { name: 'multipleOf 0.01', schema: { type: 'number', multipleOf: 0.01 }, valid: ['0.01', '19.99', '-3.5', '42'], invalid: ['0.001', '1.005'] },
+  { name: 'multipleOf 0.25 without type', schema: { multipleOf: 0.25, maximum: 1 }, valid: ['0.25', '0.5', '-0.75', '1', '"s"'], invalid: ['0.3', '1.25'] },
+  { name: 'multipleOf 3 unbounded', schema: { type: 'integer', multipleOf: 3 }, valid: ['0', '3', '-9', '123456'], invalid: ['1', '100', '-10'] },
+  // strings
+  { name: 'minLength/maxLength', schema: { type: 'string', minLength: 2, maxLength: 4 }, valid: ['"ab"', '"abcd"', '"中文"', '"\\n\\t"', '"🎉🎉🎉"'], invalid: ['"a"', '"abcde"', '""', '"🎉"'] },
+  { name: 'maxLength without type', schema: { maxLength: 2 }, valid: ['"ab"', '123', 'null', '[1,2,3]'], invalid: ['"abc"'] },
+  { name: 'pattern anchored', schema: { type: 'string', pattern: '^[A-Z]{3}-\\d{2,4}$' }, valid: ['"ABC-12"', '"XYZ-1234"'], invalid: ['"AB-12"', '"ABC-1"', '"abc-12"', '"ABC-12345"'] },
+  { name: 'pattern unanchored', schema: { type: 'string', pattern: 'ab+c' }, valid: ['"abc"', '"xxabbbcyy"', '"ab\\nabc"'], invalid: ['"ac"', '"abx"', '""'] },
+  { name: 'pattern alternation and groups', schema: { type: 'string', pattern: '^(cat|dog)s?$|^(?:bird){2}$' }, valid: ['"cat"', '"dogs"', '"birdbird"'], invalid: ['"cats2"', '"bird"', '"cow"'] },
+  { name: 'pattern classes', schema: { type: 'string', pattern: '^[^"\\\\]\\s\\w\\.$' }, valid: ['"x a."', '"-\\t_."'], invalid: ['"\\" a."', '"xxa."', '"x a!"'] },
+  { name: 'pattern unicode', schema: { type: 'string', pattern: '^[é-ë]+😀$' }, valid: ['"éê😀"', '"ë😀"'], invalid: ['"e😀"', '"é"'] },
+  { name: 'pattern with implied lengths', schema: { type: 'string', pattern: '^[a-z]{2,3}$', minLength: 1, maxLength: 5 }, valid: ['"ab"', '"abc"'], invalid: ['"a"', '"abcd"'] },
+  { name: 'format date', schema: { type: 'string', format: 'date' }, valid: ['"2024-02-29"', '"2023-12-31"', '"2000-02-29"'], invalid: ['"2023-02-29"', '"1900-02-29"', '"2024-13-01"', '"2024-04-31"', '"24-01-01"'] },
+  { name: 'format time', schema: { type: 'string', format: 'time' }, valid: ['"12:34:56Z"', '"23:59:59.123+02:00"', '"00:00:00z"'], invalid: ['"24:00:00Z"', '"12:34:56"', '"12:60:00Z"'] },
+  { name: 'format date-time', schema: { type: 'string', format: 'date-time' }, valid: ['"2024-01-15T10:20:30Z"', '"2024-01-15t10:20:30.5-05:30"'], invalid: ['"2024-01-15X10:20:30Z"', '"2024-01-15T10:20Z"'] },
+  { name: 'format uuid', schema: { type: 'string', format: 'uuid' }, valid: ['"123e4567-e89b-12d3-a456-426614174000"', '"ABCDEF01-2345-6789-ABCD-EF0123456789"'], invalid: ['"123e4567e89b12d3a456426614174000"', '"123e4567-e89b-12d3-a456-42661417400g"'] },
+  { name: 'format email', schema: { type: 'string', format: 'email' }, valid: ['"joe.bloggs@example.com"', '"a+b@x.io"'], invalid: ['"joe..bloggs@example.com"', '"joe@"', '"@example.com"', '".joe@example.com"'] },
+  { name: 'format ipv4', schema: { type: 'string', format: 'ipv4' }, valid: ['"192.168.0.1"', '"0.0.0.0"', '"255.255.255.255"'], invalid: ['"256.1.1.1"', '"01.2.3.4"', '"1.2.3"'] },
+  { name: 'format ipv6', schema: { type: 'string', format: 'ipv6' }, valid: ['"::1"', '"2001:db8::8a2e:370:7334"', '"::ffff:192.168.1.1"', '"1:2:3:4:5:6:7:8"'], invalid: ['"1:2:3:4:5:6:7:8:9"', '"::1::"', '"12345::"', '"::ffff:1.2.3.256"'] },
+  { name: 'format uri', schema: { type: 'string', format: 'uri' }, valid: ['"https://example.com/a/b?c=d#e"', '"ftp://user@host:21/"'], invalid: ['"//example.com"', '"not a uri"', '"/relative"'] },
+  { name: 'format hostname', schema: { type: 'string', format: 'hostname' }, valid: ['"example.com"', '"a-b.c"'], invalid: ['"-a.com"', '"a..b"'] },
+  { name: 'unknown format is an annotation', schema: { type: 'string', format: 'x-custom' }, valid: ['"anything"'], invalid: ['1'] },
+  // arrays
+  { name: 'items with min/max', schema: { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 3 }, valid: ['[1]', '[1,2,3]'], invalid: ['[]', '[1,2,3,4]', '["a"]'] },
+  { name: 'prefixItems then items false', schema: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], items: false }, valid: ['[]', '["a"]', '["a",1]'], invalid: ['[1]', '["a",1,2]', '["a","b"]'] },
+  { name: 'prefixItems with tail schema', schema: { prefixItems: [{ const: 'x' }], items: { type: 'boolean' }, minItems: 2 }, valid: ['["x",true]', '["x",false,true]', '{}'], invalid: ['["x"]', '["y",true]', '["x",1]'] },
+  { name: 'draft-07 items array', schema: { $schema: 'http://json-schema.org/draft-07/schema#', items: [{ type: 'integer' }], additionalItems: false }, valid: ['[]', '[1]'], invalid: ['[1,2]', '["a"]'] },
+  { name: 'contains', schema: { type: 'array', contains: { const: 5 }, maxItems: 4 }, valid: ['[5]', '[1,5,2]', '[5,5,5,5]'], invalid: ['[]', '[1,2]', '[1,2,3,4,5]'] },
+  { name: 'minContains', schema: { type: 'array', items: { type: 'integer' }, contains: { minimum: 10 }, minContains: 2 }, valid: ['[10,11]', '[1,20,3,30]'], invalid: ['[10]', '[1,2,3]', '[10,"x",11]'] },
+  { name: 'uniqueItems with maxItems 1', schema: { type: 'array', uniqueItems: true, maxItems: 1 }, valid: ['[]', '[1]'], invalid: ['[1,1]'] },
+  // objects
+  { name: 'properties required', schema: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } }, required: ['a'], additionalProperties: false }, valid: ['{"a":"x"}', '{"a":"x","b":1}'], invalid: ['{}', '{"b":1}', '{"a":1}', '{"a":"x","c":1}'] },
+  { name: 'additionalProperties default true', schema: { type: 'object', properties: { a: { type: 'string' } } }, valid: ['{}', '{"a":"x","z":1}', '{"zz":[1]}', '{"ab":2}'], invalid: ['{"a":1}'] },
+  { name: 'additionalProperties default false (strict)', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } } }, valid: ['{}', '{"a":"x"}'], invalid: ['{"a":1}'] },
+  { name: 'additionalProperties schema', schema: { properties: { a: { type: 'string' } }, additionalProperties: { type: 'integer' } }, valid: ['{"a":"x","b":1}', '{"c":2}'], invalid: ['{"b":"x"}', '{"a":1}'] },
+  { name: 'required without properties', schema: { required: ['id'] }, valid: ['{"id":1}', '{"id":null,"x":2}', '"not an object"'], invalid: ['{}', '{"x":1}'] },
+  { name: 'patternProperties with additionalProperties false', schema: { patternProperties: { '^x-[a-z]+$': { type: 'string' } }, additionalProperties: false }, valid: ['{}', '{"x-a":"1","x-bc":"2"}'], invalid: ['{"y":"1"}', '{"x-a":1}', '{"x-":"1"}'] },
+  { name: 'propertyNames enum', schema: { type: 'object', propertyNames: { enum: ['a', 'b'] } }, valid: ['{}', '{"a":1}', '{"a":1,"b":2}'], invalid: ['{"c":1}'] },
+  { name: 'propertyNames pattern', schema: { type: 'object', propertyNames: { pattern: '^[a-z]{1,3}$', maxLength: 3 }, additionalProperties: { type: 'integer' } }, valid: ['{"ab":1}'], invalid: ['{"AB":1}', '{"abcd":1}', '{"a":"x"}'] },
+  { name: 'propertyNames with not', schema: { type: 'object', propertyNames: { not: { const: 'bad' } } }, valid: ['{}', '{"ok":1}', '{"bat":2}', '{"badx":1}'], invalid: ['{"bad":1}', '{"ok":1,"bad":2}'] },
+  { name: 'enum with a not of a range', schema: { enum: [1, 2, 3, 'x'], not: { minimum: 2 } }, valid: ['1'], invalid: ['2', '3', '"x"'] },
+  { name: 'minProperties/maxProperties', schema: { type: 'object', properties: { a: {}, b: {}, c: {} }, additionalProperties: false, minProperties: 1, maxProperties: 2 }, valid: ['{"a":1}', '{"b":1,"c":2}'], invalid: ['{}', '{"a":1,"b":2,"c":3}'] },
+  { name: 'maxProperties with additional', schema: { type: 'object', maxProperties: 1 }, valid: ['{}', '{"k":1}'], invalid: ['{"k":1,"j":2}'] },
+  { name: 'dependentRequired', schema: { type: 'object', properties: { card: { type: 'string' }, billing: { type: 'string' } }, dependentRequired: { card: ['billing'] }, additionalProperties: false }, valid: ['{}', '{"billing":"x"}', '{"card":"1","billing":"x"}'], invalid: ['{"card":"1"}'] },
+  { name: 'property names with escapes', schema: { type: 'object', properties: { 'a"b': { type: 'integer' }, 'ü\\n': { const: true } }, required: ['a"b'], additionalProperties: false }, valid: ['{"a\\"b":1}', '{"a\\"b":1,"ü\\\\n":true}'], invalid: ['{"a\\"b":"x"}', '{}'] },
+  // combinators
+  { name: 'anyOf keeps types', schema: { anyOf: [{ type: 'string', maxLength: 2 }, { type: 'integer', minimum: 10 }] }, valid: ['"ab"', '10'], invalid: ['"abc"', '9', 'null'] },
+  { name: 'anyOf with sibling properties', schema: { type: 'object', properties: { kind: { enum: ['a', 'b'] } }, required: ['kind'], anyOf: [{ required: ['x'] }, { required: ['y'] }] }, valid: ['{"kind":"a","x":1}', '{"kind":"b","y":2}'], invalid: ['{"kind":"a"}', '{"x":1}'] },
+  { name: 'oneOf disjoint by type', schema: { oneOf: [{ type: 'string' }, { type: 'number', minimum: 0 }] }, valid: ['"s"', '3'], invalid: ['-1', 'null'] },
+  { name: 'oneOf discriminated', schema: { oneOf: [{ type: 'object', properties: { t: { const: 'circle' }, r: { type: 'number' } }, required: ['t', 'r'], additionalProperties: false }, { type: 'object', properties: { t: { const: 'square' }, s: { type: 'number' } }, required: ['t', 's'], additionalProperties: false }] }, valid: ['{"t":"circle","r":1.5}', '{"t":"square","s":2}'], invalid: ['{"t":"circle","s":2}', '{"t":"tri"}'] },
+  { name: 'oneOf of consts', schema: { oneOf: [{ const: 1 }, { const: 2 }] }, valid: ['1', '2'], invalid: ['3'] },
+  { name: 'allOf merged with properties', schema: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'], allOf: [{ properties: { b: { type: 'string' } }, required: ['b'] }] }, valid: ['{"a":1,"b":"x"}'], invalid: ['{"a":1}', '{"b":"x"}', '{"a":1,"b":2}'] },
+  { name: 'allOf additionalProperties false per branch', schema: { allOf: [{ properties: { a: {} }, additionalProperties: false }, { properties: { b: {} } }] }, valid: ['{}', '{"a":1}'], invalid: ['{"b":1}'] },
+  { name: 'allOf numeric intersection', schema: { allOf: [{ minimum: 2 }, { maximum: 4 }, { type: 'integer' }] }, valid: ['2', '3', '4'], invalid: ['1', '5'] },
+  { name: 'not const string', schema: { type: 'string', not: { const: 'forbidden' } }, valid: ['"ok"', '"forbid"', '"forbiddenx"', '""'], invalid: ['"forbidden"'] },
+  { name: 'not enum', schema: { not: { enum: [null, true, 'x'] } }, valid: ['false', '"y"', '1', '[]'], invalid: ['null', 'true', '"x"'] },
+  { name: 'not of a range (complement)', schema: { type: 'number', not: { minimum: 3 } }, valid: ['2.5', '-1', '2.999999'], invalid: ['3', '4', '3.5'] },
+  { name: 'not of an object schema (complement)', schema: { not: { type: 'object', properties: { foo: { type: 'string' } }, required: ['foo'] } }, valid: ['{}', '{"foo":1}', '"x"', '[]'], invalid: ['{"foo":"a"}', '{"foo":"a","b":1}'] },
+  { name: 'not of items and length (complement)', schema: { type: 'array', not: { items: { type: 'integer' }, minItems: 2 } }, valid: ['[]', '[1]', '["a","b"]', '[1,"x",3]'], invalid: ['[1,2]', '[1,2,3]'] },
+  { name: 'overlapping oneOf (exact through complements)', schema: { oneOf: [{ type: 'integer' }, { minimum: 2 }] }, valid: ['1', '-5', '2.5', '"x"', 'null'], invalid: ['2', '3', '1.5'] },
+  { name: 'oneOf of objects by required keys', schema: { type: 'object', oneOf: [{ required: ['a'] }, { required: ['b'] }] }, valid: ['{"a":1}', '{"b":2}', '{"a":1,"c":3}'], invalid: ['{"a":1,"b":2}', '{}'] },
+  { name: 'not integer', schema: { type: 'number', not: { type: 'integer' } }, valid: ['1.5', '-0.25'], invalid: ['1', '0', '-3', '2.0'] },
+  { name: 'not type', schema: { not: { type: ['string', 'object'] } }, valid: ['1', 'null', '[]'], invalid: ['"a"', '{}'] },
+  // $ref
+  { name: 'recursive $ref tree', schema: tree, valid: ['{"value":1}', '{"value":1,"children":[{"value":2,"children":[]},{"value":3}]}'], invalid: ['{"value":1,"children":[{}]}', '{"value":1,"children":[{"value":"x"}]}', '{"children":[]}'] },
+  { name: 'deep $ref chain', schema: deep, valid: ['"abc"', '""'], invalid: ['"abcd"', '1'] },
+  { name: 'draft-07 definitions', schema: { definitions: { pos: { type: 'integer', minimum: 1 } }, type: 'array', items: { $ref: '#/definitions/pos' } }, valid: ['[]', '[1,2]'], invalid: ['[0]', '["1"]'] },
+  { name: '$ref with siblings', schema: { $defs: { s: { type: 'string' } }, $ref: '#/$defs/s', maxLength: 2 }, valid: ['"ab"'], invalid: ['"abc"', '1'] },
+  { name: '$anchor', schema: { $defs: { x: { $anchor: 'flag', type: 'boolean' } }, properties: { f: { $ref: '#flag' } }, required: ['f'] }, valid: ['{"f":true}'], invalid: ['{"f":1}'] },
+];
+
+/** Schemas that must be refused, with the keyword the refusal names. */
+export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; pointer: string }> = [
+  { name: 'uniqueItems', schema: { type: 'array', uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'if/then', schema: { if: { type: 'string' }, then: { maxLength: 1 } }, keyword: 'if', pointer: '' },
+  { name: 'overlapping oneOf without complements', schema: { type: 'string', oneOf: [{ pattern: 'a' }, { pattern: 'b' }] }, keyword: 'oneOf', pointer: '' },
+  { name: 'not of a pattern', schema: { type: 'string', not: { pattern: '^x' } }, keyword: 'not', pointer: '/not' },
+  { name: 'lookahead pattern', schema: { type: 'string', pattern: '^(?=a)' }, keyword: 'pattern', pointer: '' },
+  { name: 'backreference', schema: { properties: { p: { type: 'string', pattern: '(a)\\1' } } }, keyword: 'pattern', pointer: '/properties/p' },
+  { name: 'pattern with maxLength', schema: { type: 'string', pattern: '^a+$', maxLength: 3 }, keyword: 'maxLength', pointer: '' },
+  { name: 'remote $ref', schema: { $ref: 'https://example.com/schema.json' }, keyword: '$ref', pointer: '' },
+  { name: 'dependentSchemas', schema: { dependentSchemas: { a: { required: ['b'] } } }, keyword: 'dependentSchemas', pointer: '' },
+  { name: 'unevaluatedProperties', schema: { unevaluatedProperties: false }, keyword: 'unevaluatedProperties', pointer: '' },
+  { name: 'maxContains', schema: { contains: { type: 'string' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
+  { name: 'multipleOf with a large modulus', schema: { type: 'integer', multipleOf: 1234567 }, keyword: 'multipleOf', pointer: '' },
+  { name: 'asserted format not supported', schema: { type: 'string', format: 'duration' }, keyword: 'format', pointer: '' },
+  { name: 'not of a string value with maxLength', schema: { type: 'object', propertyNames: { maxLength: 3, not: { const: 'bad' } } }, keyword: 'not', pointer: '/propertyNames/not' },
+  { name: 'minProperties 2 with additional properties', schema: { type: 'object', minProperties: 2 }, keyword: 'minProperties', pointer: '' },
+  { name: 'accepts nothing', schema: { type: 'string', not: { type: 'string' } }, keyword: 'false', pointer: '' },
+  { name: 'self-referencing $ref', schema: { $defs: { a: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }, keyword: '$ref', pointer: '/$defs/a' },
+];
