@@ -4,9 +4,7 @@
  * templates of the vendored corpus, each compiled once (as the server compiles a model's template
  * once) and then rendered repeatedly. Prints median and p99 render time in microseconds.
  *
- * Not part of `npm test`. Run from the repository root (only installed tools, no ts-node):
- *
- *   npx tsc -p bench/tsconfig.json && node node_modules/.cache/llama-tools-server-bench/bench/render.bench.js
+ * Not part of `npm test`. Run on demand: `npm run bench:render`.
  *
  * "Most complex" = most Jinja tags (`{% %}` and `{{ }}`) in the source, among the templates that
  * render this conversation without raising.

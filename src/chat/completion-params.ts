@@ -7,12 +7,17 @@ import { ChatCompletionRequest, FinishReason } from '../openai/chat-completion.t
  * Maps an OpenAI chat request's sampling fields onto llama-server's `/completion` body (per
  * llama.cpp tools/server/README.md): `max_completion_tokens`/`max_tokens` → `n_predict`,
  * `temperature`, `top_p`, `stop` (always an array), `seed`, penalties, `logit_bias`, the llama.cpp
- * extras under their own names, and `cache_prompt: true` always.
+ * extras under their own names, `cache_prompt: true` always, and `grammar` (GBNF, see
+ * `StructuredOutputService`) when the output is constrained.
  *
  * @throws ApiError `unsupported_value` for `n` other than 1, `unsupported_parameter` for features
  *   this service does not provide yet (`logprobs`)
  */
-export function toCompletionRequest(request: ChatCompletionRequest, prompt: string): CompletionRequest {
+export function toCompletionRequest(
+  request: ChatCompletionRequest,
+  prompt: string,
+  grammar?: string,
+): CompletionRequest {
   if (request.n !== undefined && request.n !== null && request.n !== 1) {
     throw new ApiError('unsupported_value', 'Only n=1 is supported.', 'n');
   }
@@ -28,6 +33,7 @@ export function toCompletionRequest(request: ChatCompletionRequest, prompt: stri
   }
   if (request.logit_bias) body.logit_bias = request.logit_bias;
   copyDefined(request, body, LLAMA_CPP_SAMPLING_EXTRAS);
+  if (grammar !== undefined) body.grammar = grammar;
   return body;
 }
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../errors/api-error';
-import { toTemplateMessages } from './template-messages';
+import { toTemplateMessages, withEmptyContent, withSystemText } from './template-messages';
 
 describe('request messages → template messages', () => {
   it('turns developer into system and joins text parts', () => {
@@ -60,5 +60,32 @@ describe('request messages → template messages', () => {
     expect(() => toTemplateMessages([message])).toThrow(
       expect.objectContaining({ param, status: 400 }) as unknown as ApiError,
     );
+  });
+});
+
+describe('adding to the system prompt', () => {
+  it('appends to a leading system message, or adds one', () => {
+    expect(withSystemText([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], 'TOOLS')).toEqual([
+      { role: 'system', content: 'Be brief.\n\nTOOLS' },
+      { role: 'user', content: 'hi' },
+    ]);
+    expect(withSystemText([{ role: 'user', content: 'hi' }], 'TOOLS')).toEqual([
+      { role: 'system', content: 'TOOLS' },
+      { role: 'user', content: 'hi' },
+    ]);
+  });
+});
+
+describe('empty instead of null content', () => {
+  it('replaces only null contents', () => {
+    expect(
+      withEmptyContent([
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: null, tool_calls: [] },
+      ]),
+    ).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: '', tool_calls: [] },
+    ]);
   });
 });

@@ -77,3 +77,21 @@ function parseArguments(text: string, index: number, callIndex: number): unknown
   }
   return parsed;
 }
+
+/**
+ * Adds `text` to the system prompt: appended (after a blank line) to a leading system message, or
+ * as a new first system message (as llama.cpp's `common_chat_msgs_add_system` does).
+ */
+export function withSystemText(messages: TemplateMessage[], text: string): TemplateMessage[] {
+  const [first, ...rest] = messages;
+  if (first?.role === 'system') return [{ ...first, content: `${first.content ?? ''}\n\n${text}` }, ...rest];
+  return [{ role: 'system', content: text }, ...messages];
+}
+
+/**
+ * The same messages with every `null` content as "" — for templates that concatenate content as a
+ * string and so fail on the `null` OpenAI clients send beside tool calls (Qwen 3, QwQ).
+ */
+export function withEmptyContent(messages: TemplateMessage[]): TemplateMessage[] {
+  return messages.map((message) => (message.content === null ? { ...message, content: '' } : message));
+}

@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   unsupported_parameter: { status: 400, type: 'invalid_request_error' },
   unsupported_value: { status: 400, type: 'invalid_request_error' },
   chat_template_error: { status: 400, type: 'invalid_request_error' },
+  invalid_schema: { status: 400, type: 'invalid_request_error' },
+  unsupported_schema: { status: 400, type: 'invalid_request_error' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error' },
   upstream_rejected: { status: 400, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },

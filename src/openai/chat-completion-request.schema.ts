@@ -40,6 +40,35 @@ const message = (role: string, extra: Record<string, unknown>, required: string[
   properties: { role: { const: role }, name: { type: 'string' }, ...extra },
 });
 
+/**
+ * `response_format` (OpenAI `ResponseFormatText` | `ResponseFormatJSONObject` |
+ * `ResponseFormatJSONSchema`); llama.cpp also reads a `schema` beside `json_object`. The schemas
+ * themselves are checked later, by ajv and the grammar converter.
+ */
+/** A JSON Schema (object or boolean) as a request value. */
+const jsonSchemaValue = { anyOf: [{ type: 'object' }, { type: 'boolean' }] };
+
+const responseFormat = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { enum: ['text', 'json_object', 'json_schema'] },
+    schema: jsonSchemaValue,
+    json_schema: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        description: { type: 'string' },
+        schema: jsonSchemaValue,
+        strict: nullable({ type: 'boolean' }),
+      },
+    },
+  },
+  if: { properties: { type: { const: 'json_schema' } } },
+  then: { required: ['json_schema'], properties: { json_schema: { type: 'object' } } },
+};
+
 export const CHAT_COMPLETION_REQUEST_SCHEMA = {
   type: 'object',
   required: ['messages'],
@@ -109,6 +138,9 @@ export const CHAT_COMPLETION_REQUEST_SCHEMA = {
       },
     },
     parallel_tool_calls: { type: 'boolean' },
+    response_format: nullable(responseFormat),
+    grammar: { type: 'string' },
+    json_schema: jsonSchemaValue,
     logprobs: nullable({ type: 'boolean' }),
     top_logprobs: nullable({ type: 'integer', minimum: 0, maximum: 20 }),
     user: { type: 'string' },

@@ -55,7 +55,12 @@ export interface ChatCompletionRequest {
   tools?: ToolDefinition[];
   tool_choice?: unknown;
   parallel_tool_calls?: boolean;
-  response_format?: { type: string; [other: string]: unknown };
+  /** `text`, `json_object` (llama.cpp also reads `schema` there) or `json_schema` with `json_schema`. */
+  response_format?: { type: string; json_schema?: unknown; schema?: unknown; [other: string]: unknown } | null;
+  /** llama.cpp: raw GBNF passed to `/completion`. */
+  grammar?: string;
+  /** llama.cpp: a JSON Schema the output must satisfy. */
+  json_schema?: unknown;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
   user?: string;

@@ -1,6 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { ChatTemplateError } from '../chat-template/chat-template';
 import { ApiError, ApiErrorCode } from '../errors/api-error';
+import { InvalidSchemaError, SchemaConversionError } from '../grammar';
 import { UpstreamResponseError, UpstreamUnavailableError } from '../llama/upstream-errors';
 
 const logger = new Logger('Errors');
@@ -26,6 +27,12 @@ export function toOpenAIError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ChatTemplateError) {
     return new ApiError('chat_template_error', error.message, 'messages');
+  }
+  if (error instanceof SchemaConversionError) {
+    return new ApiError('unsupported_schema', `The schema cannot be enforced exactly: ${error.message}`);
+  }
+  if (error instanceof InvalidSchemaError) {
+    return new ApiError('invalid_schema', `Invalid schema: ${error.message}`);
   }
   if (error instanceof UpstreamUnavailableError) {
     return new ApiError('upstream_unavailable', error.message);
