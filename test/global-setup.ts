@@ -1,6 +1,6 @@
 import { ensureDemoModel } from '../src/demo/demo-model';
 import { cacheRoot } from '../src/llama/cache-dir';
-import { buildGbnfValidator } from '../src/llama/gbnf-validator-build';
+import { buildLlamaCppTarget } from '../src/llama/llama-cpp-build';
 import { ensureLlamaCppSource } from '../src/llama/llama-cpp-source';
 import { locateLlamaServer } from '../src/llama/llama-server-locator';
 import { publishTestAssets } from './support/test-assets';
@@ -21,8 +21,9 @@ export default async function globalSetup(): Promise<void> {
     log,
     onBuildProgress: (done, total) => process.stderr.write(`llama-server build [${done}/${total}]\n`),
   });
-  const gbnfValidator = await buildGbnfValidator(
+  const gbnfValidator = await buildLlamaCppTarget(
     source,
+    'test-gbnf-validator',
     (done, total) => process.stderr.write(`test-gbnf-validator build [${done}/${total}]\n`),
     log,
   );

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import which from 'which';
 import { ensureLlamaCppSource } from './llama-cpp-source';
-import { buildLlamaServer, builtLlamaServerPath } from './llama-server-build';
+import { buildLlamaCppTarget, builtTargetPath } from './llama-cpp-build';
 import { ProvisioningError } from './provisioning-error';
 
 /** Where a llama-server binary was found. */
@@ -41,7 +41,7 @@ export async function locateLlamaServer(options: LocateOptions): Promise<Located
   const onPath = which.sync('llama-server', { nothrow: true, path: env.PATH });
   if (onPath) return { path: onPath, origin: 'path' };
   const source = await ensureLlamaCppSource(options.cacheRoot, options.log);
-  const cached = builtLlamaServerPath(source);
+  const cached = builtTargetPath(source, 'llama-server');
   if (existsSync(cached)) return { path: cached, origin: 'cache' };
   if (options.allowBuild === false) {
     throw new ProvisioningError(
@@ -49,7 +49,7 @@ export async function locateLlamaServer(options: LocateOptions): Promise<Located
         'build one with `npm run build:llama-server`',
     );
   }
-  const built = await buildLlamaServer(source, options.onBuildProgress, options.log);
+  const built = await buildLlamaCppTarget(source, 'llama-server', options.onBuildProgress, options.log);
   return { path: built, origin: 'build' };
 }
 
