@@ -36,46 +36,49 @@ export class ServedModelService implements OnModuleInit {
     );
   }
 
-  private toolFormatFor(templateSource: string) {
-    return this.config.toolFormat ? FORMATS[this.config.toolFormat] : detectToolFormat(templateSource);
-  }
-
+  /** The model as its GGUF header describes it. */
   private async fromGguf(path: string): Promise<ServedModel> {
     const metadata = await readGgufMetadata(path);
-    const { source, origin } = await resolveTemplateSource(this.config.chatTemplateFile, {
-      source: metadata.chatTemplate,
-      origin: 'gguf',
-    });
-    return {
-      id: this.config.alias ?? metadata.name ?? basename(path, '.gguf'),
-      created: Math.floor(Date.now() / 1000),
-      template: compileChatTemplate(source),
-      templateOrigin: origin,
-      toolFormat: this.toolFormatFor(source),
-      bosToken: metadata.bosToken ?? '',
-      eosToken: metadata.eosToken ?? '',
-      addsBosToken: await this.llama.addsBosToken(),
+    return this.assemble({
+      name: metadata.name ?? basename(path, '.gguf'),
+      template: { source: metadata.chatTemplate, origin: 'gguf' },
+      bosToken: metadata.bosToken,
+      eosToken: metadata.eosToken,
       contextLength: metadata.contextLength,
-    };
+    });
   }
 
+  /** The model as llama-server's `GET /props` describes it (`--endpoint` without `--model`). */
   private async fromProps(): Promise<ServedModel> {
     const props = await this.llama.props();
-    const { source, origin } = await resolveTemplateSource(this.config.chatTemplateFile, {
-      source: props.chat_template,
-      origin: 'llama-server-props',
+    return this.assemble({
+      name: props.model_alias ?? (props.model_path ? basename(props.model_path, '.gguf') : 'llama-server'),
+      template: { source: props.chat_template, origin: 'llama-server-props' },
+      bosToken: props.bos_token,
+      eosToken: props.eos_token,
+      contextLength: props.default_generation_settings?.n_ctx,
     });
-    const pathName = props.model_path ? basename(props.model_path, '.gguf') : undefined;
+  }
+
+  /** Compiles the template and detects the tool format once; the alias wins over the model's name. */
+  private async assemble(described: {
+    name: string;
+    template: Parameters<typeof resolveTemplateSource>[1];
+    bosToken?: string;
+    eosToken?: string;
+    contextLength?: number;
+  }): Promise<ServedModel> {
+    const { source, origin } = await resolveTemplateSource(this.config.chatTemplateFile, described.template);
     return {
-      id: this.config.alias ?? props.model_alias ?? pathName ?? 'llama-server',
+      id: this.config.alias ?? described.name,
       created: Math.floor(Date.now() / 1000),
       template: compileChatTemplate(source),
       templateOrigin: origin,
-      toolFormat: this.toolFormatFor(source),
-      bosToken: props.bos_token ?? '',
-      eosToken: props.eos_token ?? '',
+      toolFormat: this.config.toolFormat ? FORMATS[this.config.toolFormat] : detectToolFormat(source),
+      bosToken: described.bosToken ?? '',
+      eosToken: described.eosToken ?? '',
       addsBosToken: await this.llama.addsBosToken(),
-      contextLength: props.default_generation_settings?.n_ctx,
+      contextLength: described.contextLength,
     };
   }
 }
