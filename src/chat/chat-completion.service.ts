@@ -39,7 +39,8 @@ export class ChatCompletionService {
   /**
    * The prompt exactly as sent upstream: the template's rendering (tools handed to the template,
    * or described in the system prompt for formats that need it; none with `tool_choice: "none"`),
-   * minus a leading BOS text when llama-server adds BOS itself. A template that fails on a `null`
+   * minus a leading BOS text when llama-server adds BOS itself. `chat_template_kwargs` become extra
+   * template variables (as in llama.cpp and vLLM), never replacing the standard ones. A template that fails on a `null`
    * content (sent beside tool calls) is rendered again with "" there.
    *
    * @throws ChatTemplateError when the template raises; the normalisation errors of
@@ -52,6 +53,7 @@ export class ChatCompletionService {
     const normalised = toTemplateMessages(request.messages);
     const render = (messages: TemplateMessage[]) =>
       model.template.render({
+        ...request.chat_template_kwargs,
         messages: systemText ? withSystemText(messages, systemText) : messages,
         tools: active && !systemText ? request.tools : undefined,
         add_generation_prompt: true,

@@ -144,6 +144,7 @@ export const CHAT_COMPLETION_REQUEST_SCHEMA = {
     logprobs: nullable({ type: 'boolean' }),
     top_logprobs: nullable({ type: 'integer', minimum: 0, maximum: 20 }),
     user: { type: 'string' },
+    chat_template_kwargs: { type: 'object' },
     top_k: { type: 'integer' },
     min_p: { type: 'number' },
     typical_p: { type: 'number' },

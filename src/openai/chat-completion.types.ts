@@ -64,6 +64,8 @@ export interface ChatCompletionRequest {
   logprobs?: boolean | null;
   top_logprobs?: number | null;
   user?: string;
+  /** Extra chat template variables, e.g. `{"enable_thinking": false}` (llama.cpp and vLLM's field). */
+  chat_template_kwargs?: Record<string, unknown>;
   [llamaCppExtra: string]: unknown;
 }
 

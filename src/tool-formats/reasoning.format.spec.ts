@@ -1,4 +1,5 @@
-import { deepseekR1Format, promptOpensThink, qwen3Format } from './reasoning.format';
+import { GbnfBuilder } from '../grammar';
+import { deepseekR1Format, promptClosesThink, promptOpensThink, qwen3Format } from './reasoning.format';
 
 describe('promptOpensThink', () => {
   it.each([
@@ -72,5 +73,21 @@ describe('deepseekR1 format', () => {
   it('names no call before its name is complete', () => {
     const text = 'ok\n</think>\n\n<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_wea';
     expect(deepseekR1Format.parse(text, false, context).toolCalls).toEqual([]);
+  });
+});
+
+describe('a prompt that closed the think block (enable_thinking: false)', () => {
+  it('allows no think block before the calls', () => {
+    const tools = [{ name: 'f', parameters: { type: 'object', properties: {}, additionalProperties: false } }];
+    const closed = qwen3Format.constraints(tools, { mode: 'required' }, false, new GbnfBuilder(), {
+      prompt: '<|im_start|>assistant\n<think>\n\n</think>\n\n',
+    });
+    const open = qwen3Format.constraints(tools, { mode: 'required' }, false, new GbnfBuilder(), {
+      prompt: '<|im_start|>assistant\n',
+    });
+    expect(closed.grammar).not.toContain('think-text');
+    expect(open.grammar).toContain('think-text');
+    expect(promptClosesThink('x</think>\n\n')).toBe(true);
+    expect(promptClosesThink('x<think>\n')).toBe(false);
   });
 });

@@ -31,6 +31,15 @@ export function promptOpensThink(prompt: string | undefined): boolean {
 }
 
 /**
+ * True when `prompt` ends right after a closed think block, as Qwen 3 leaves it with
+ * `enable_thinking: false` (`<think>\n\n</think>\n\n`): the model was told not to think, so the
+ * grammar allows no think block of its own.
+ */
+export function promptClosesThink(prompt: string | undefined): boolean {
+  return prompt !== undefined && prompt.trimEnd().endsWith(THINK_MARKERS.close);
+}
+
+/**
  * A lazy-grammar trigger for tool_choice `auto` that fires at `marker` only outside the think
  * block: a `pattern_full` over everything generated so far (llama.cpp anchors it and starts the
  * grammar at the first capture, here the marker), as llama.cpp's Hermes 2 Pro and DeepSeek R1
@@ -95,7 +104,7 @@ function reasoningFormat(name: string, detect: (source: string) => boolean, call
       const callsRule = calls.callsRule(selectTools(tools, choice), parallel, builder);
       const lazy = choice.mode === 'auto';
       let root = callsRule;
-      if (!lazy) {
+      if (!lazy && !promptClosesThink(context?.prompt)) {
         const thinkText = builder.addRule('think-text', gbnfTextWithout(m.close));
         const rest = `${thinkText} ${builder.literal(m.close + m.afterClose)}`;
         root = thinkOpen ? `${rest} ${callsRule}` : `(${builder.literal(m.open)} ${rest})? ${callsRule}`;
