@@ -7,7 +7,7 @@ describe('serve flags (named as llama-server)', () => {
     Object.assign(process.env, env);
     try {
       const argv = withServeOptions(
-        yargs(args).parserConfiguration(CLI_PARSER_CONFIGURATION).env(CLI_ENV_PREFIX).exitProcess(false),
+        yargs(args).parserConfiguration(CLI_PARSER_CONFIGURATION).env(CLI_ENV_PREFIX).exitProcess(false).fail(false),
       ).parseSync();
       return toServerConfig(argv);
     } finally {
