@@ -121,23 +121,129 @@ export const CORPUS: CorpusCase[] = [
   { name: 'draft-07 definitions', schema: { definitions: { pos: { type: 'integer', minimum: 1 } }, type: 'array', items: { $ref: '#/definitions/pos' } }, valid: ['[]', '[1,2]'], invalid: ['[0]', '["1"]'] },
   { name: '$ref with siblings', schema: { $defs: { s: { type: 'string' } }, $ref: '#/$defs/s', maxLength: 2 }, valid: ['"ab"'], invalid: ['"abc"', '1'] },
   { name: '$anchor', schema: { $defs: { x: { $anchor: 'flag', type: 'boolean' } }, properties: { f: { $ref: '#flag' } }, required: ['f'] }, valid: ['{"f":true}'], invalid: ['{"f":1}'] },
+  // nested $id: references resolve against the nearest base URI
+  {
+    name: 'nested $id with relative refs',
+    schema: {
+      $id: 'http://example.com/outer.json',
+      $defs: { s: { type: 'integer' } },
+      properties: {
+        foo: { $id: 'inner/inner.json', $defs: { s: { type: 'string' } }, properties: { bar: { $ref: '#/$defs/s' } } },
+        baz: { $ref: '#/$defs/s' },
+        qux: { $ref: 'inner/inner.json#/$defs/s' },
+      },
+    },
+    valid: ['{"foo":{"bar":"a"},"baz":1,"qux":"x"}', '{}'],
+    invalid: ['{"foo":{"bar":1}}', '{"baz":"a"}', '{"qux":1}'],
+  },
+  {
+    name: '$anchor under another $id',
+    schema: {
+      $id: 'https://example.com/base.json',
+      $ref: '#big',
+      $defs: { big: { $anchor: 'big', maximum: 10 }, small: { $id: 'https://example.com/other/', $anchor: 'big', maximum: 2 } },
+    },
+    valid: ['5', '10'],
+    invalid: ['50'],
+  },
+  {
+    name: 'URN base URI with an anchor ref',
+    schema: { $id: 'urn:uuid:deadbeef-1234-ff00-00ff-4321feebdaed', properties: { foo: { $ref: 'urn:uuid:deadbeef-1234-ff00-00ff-4321feebdaed#s' } }, $defs: { bar: { $anchor: 's', type: 'string' } } },
+    valid: ['{"foo":"bar"}'],
+    invalid: ['{"foo":12}'],
+  },
+  // if/then/else as (if ∧ then) ∨ (¬if ∧ else)
+  { name: 'if/then/else on numbers', schema: { if: { exclusiveMaximum: 0 }, then: { minimum: -10 }, else: { multipleOf: 2 } }, valid: ['-1', '4', '0', '"x"'], invalid: ['-100', '3', '-10.5'] },
+  { name: 'if/then without else', schema: { if: { type: 'string' }, then: { maxLength: 2 } }, valid: ['"ab"', '123', 'null'], invalid: ['"abc"'] },
+  {
+    name: 'if/then/else on a discriminating property',
+    schema: { type: 'object', if: { properties: { kind: { const: 'a' } }, required: ['kind'] }, then: { required: ['a'] }, else: { required: ['b'] } },
+    valid: ['{"kind":"a","a":1}', '{"a":1,"kind":"a"}', '{"kind":"b","b":1}', '{"b":2}'],
+    invalid: ['{"kind":"a","b":1}', '{"kind":"b","a":1}', '{}'],
+  },
+  { name: 'if/then/else strict', strict: true, schema: { type: 'object', properties: { k: { type: 'string' }, n: { type: 'integer' } }, if: { required: ['k'] }, then: { required: ['n'] } }, valid: ['{"k":"x","n":1}', '{}', '{"n":2}'], invalid: ['{"k":"x"}', '{"k":1,"n":1}'] },
+  // dependentSchemas as a case split: key absent, or present with the dependent schema
+  {
+    name: 'dependentSchemas',
+    schema: { dependentSchemas: { bar: { properties: { foo: { type: 'integer' }, bar: { type: 'integer' } } } } },
+    valid: ['{"foo":1,"bar":2}', '{"foo":"quux"}', '["bar"]', '12', '{}'],
+    invalid: ['{"foo":"quux","bar":2}', '{"foo":2,"bar":"quux"}', '{"bar":"x"}'],
+  },
+  { name: 'dependentSchemas with boolean schemas', schema: { dependentSchemas: { foo: true, bar: false } }, valid: ['{"foo":1}', '{}', '{"baz":[]}'], invalid: ['{"bar":2}', '{"foo":1,"bar":2}'] },
+  {
+    name: 'dependentSchemas incompatible with the root',
+    schema: { properties: { foo: {} }, dependentSchemas: { foo: { properties: { bar: {} }, additionalProperties: false } } },
+    valid: ['{"bar":1}', '{"baz":1}'],
+    invalid: ['{"foo":1}', '{"foo":1,"bar":2}'],
+  },
+  // maxContains: the other items match the complement of the contains schema
+  { name: 'minContains and maxContains', schema: { contains: { const: 1 }, minContains: 1, maxContains: 2 }, valid: ['[1]', '[2,1,3,1]', '"x"', '[1,0.5]'], invalid: ['[]', '[1,1,1]', '[2]', '[1,2,1,1]'] },
+  { name: 'maxContains alone', schema: { type: 'array', contains: { type: 'string' }, minContains: 0, maxContains: 1 }, valid: ['[]', '[1,"a",2]', '[null]'], invalid: ['["a","b"]', '[1,"a","b"]'] },
+  // not of numbers: the range split at each excluded value
+  { name: 'not of number values', schema: { type: 'number', minimum: 0, maximum: 3, not: { enum: [1, 2.5] } }, valid: ['0', '2', '2.6', '3', '1.5', '0.999'], invalid: ['1', '2.5', '-1', '3.5'] },
+  { name: 'not of an integer const', schema: { type: 'integer', not: { const: 0 } }, valid: ['1', '-1', '100'], invalid: ['0', '-0', '0.5'] },
+  // uniqueItems over finite item values: states are the sets of values used
+  { name: 'uniqueItems of enum values', schema: { type: 'array', items: { enum: ['read', 'write', 'admin', { a: 1, b: 2 }] }, uniqueItems: true, minItems: 1 }, valid: ['["read"]', '["admin","read","write"]', '["write",{"b":2,"a":1}]'], invalid: ['[]', '["read","read"]', '["read","write","read"]', '["x"]', '[{"a":1,"b":2},{"b":2,"a":1}]'] },
+  { name: 'uniqueItems of boolean prefixItems', schema: { prefixItems: [{ type: 'boolean' }, { type: 'boolean' }], items: false, uniqueItems: true }, valid: ['[]', '[false,true]', '[true,false]', '[true]'], invalid: ['[false,false]', '[true,true]', '[false,true,null]'] },
+  { name: 'uniqueItems of booleans and null', schema: { type: 'array', items: { type: ['boolean', 'null'] }, uniqueItems: true, maxItems: 2 }, valid: ['[null,true]', '[false]'], invalid: ['[null,null]', '[true,false,null]', '[1]'] },
+  // unevaluatedProperties/unevaluatedItems where evaluation is static (own and allOf/$ref keywords)
+  { name: 'unevaluatedProperties false', schema: { unevaluatedProperties: false }, valid: ['{}', '1', '[]'], invalid: ['{"foo":1}'] },
+  {
+    name: 'unevaluatedProperties with allOf and $ref',
+    schema: { $defs: { b: { properties: { b: { type: 'integer' } } } }, $ref: '#/$defs/b', properties: { a: { type: 'string' } }, allOf: [{ patternProperties: { '^x-': true } }], unevaluatedProperties: { type: 'boolean' } },
+    valid: ['{"a":"s","b":1,"x-y":[],"z":true}', '{"b":2,"a":"t"}', '{}'],
+    invalid: ['{"z":1}', '{"a":"s","b":1,"zz":null}', '{"b":"1"}'],
+  },
+  { name: 'unevaluatedProperties in a referenced scope', schema: { $defs: { A: { unevaluatedProperties: false } }, properties: { p: { type: 'string' } }, $ref: '#/$defs/A' }, valid: ['{}', '"x"'], invalid: ['{"p":"x"}'] },
+  { name: 'unevaluatedProperties after additionalProperties', schema: { properties: { foo: {} }, additionalProperties: { type: 'string' }, unevaluatedProperties: false }, valid: ['{"foo":1,"bar":"x"}'], invalid: ['{"bar":1}'] },
+  { name: 'unevaluatedItems with nested prefixItems', schema: { prefixItems: [{ type: 'string' }], allOf: [{ prefixItems: [true, { type: 'number' }] }], unevaluatedItems: false }, valid: ['["foo",42]', '["foo"]', '[]'], invalid: ['["foo",42,true]', '[1]'] },
+  { name: 'unevaluatedItems after items', schema: { items: { type: 'number' }, unevaluatedItems: { type: 'string' } }, valid: ['[5,6]', '[]'], invalid: ['["foo"]'] },
+  { name: 'unevaluatedItems as schema', schema: { unevaluatedItems: { type: 'string' } }, valid: ['[]', '["foo","bar"]', '{}'], invalid: ['[42]'] },
+  // enum/const objects: members in any order (JSON equality ignores it)
+  { name: 'const object in any member order', schema: { const: { foo: 'bar', baz: [{ a: 1, b: null }] } }, valid: ['{"foo":"bar","baz":[{"a":1,"b":null}]}', '{"baz":[{"b":null,"a":1}],"foo":"bar"}'], invalid: ['{"foo":"bar"}', '{"foo":"bar","baz":[{"a":1}]}'] },
+  // patternProperties: keys classed by the patterns they match (named keys excluded)
+  { name: 'patternProperties open', schema: { patternProperties: { 'f.*o': { type: 'integer' } } }, valid: ['{"foo":1,"foooooo":2}', '{"bar":"x"}', '{}', '[1]'], invalid: ['{"foo":"bar","fooooo":2}', '{"fo":"x"}'] },
+  {
+    name: 'overlapping patternProperties',
+    schema: { patternProperties: { 'a*': { type: 'integer' }, 'aaa*': { maximum: 20 } } },
+    valid: ['{"a":21}', '{"aaaa":18}', '{"a":21,"aaaa":18}'],
+    invalid: ['{"a":"bar"}', '{"aaaa":31}', '{"aaa":"foo","aaaa":31}', '{"b":"x"}'],
+  },
+  {
+    name: 'properties, patternProperties and additionalProperties',
+    schema: { properties: { foo: { type: 'array', maxItems: 3 }, bar: { type: 'array' } }, patternProperties: { 'f.o': { minItems: 2 } }, additionalProperties: { type: 'integer' } },
+    valid: ['{"foo":[1,2]}', '{"fxo":[1,2]}', '{"bar":[]}', '{"quux":3}', '{"bar":[],"quux":3,"f.o":[1,1]}'],
+    invalid: ['{"foo":[1,2,3,4]}', '{"foo":[]}', '{"fxo":[]}', '{"quux":"foo"}'],
+  },
+  { name: 'patternProperties with boolean schemas', schema: { patternProperties: { 'f.*': true, 'b.*': false } }, valid: ['{"foo":1}', '{}', '{"x":null}'], invalid: ['{"bar":2}', '{"foobar":1}'] },
+  { name: 'anchored non-ASCII patternProperties, closed', schema: { patternProperties: { '^á': {} }, additionalProperties: false }, valid: ['{"ármányos":2}', '{}'], invalid: ['{"élmény":2}', '{"a":1}'] },
+  { name: 'patternProperties with a Unicode property escape', schema: { type: 'object', patternProperties: { '^\\p{Letter}+$': { type: 'number' } } }, valid: ['{"π":1}', '{"123":"x"}'], invalid: ['{"π":"x"}', '{"ab":null}'] },
+  { name: 'pattern with a Unicode property escape', schema: { type: 'string', pattern: '^\\p{Letter}+$' }, valid: ['"Hello"', '"π"'], invalid: ['"123"', '""', '"a1"'] },
+  // formats enforced as subsets of what RFCs and ajv-formats accept
+  { name: 'format duration', schema: { type: 'string', format: 'duration' }, valid: ['"P1D"', '"PT36H"', '"P1Y2M3DT4H5M6S"', '"P2W"'], invalid: ['"PT1D"', '"P"', '"1D"', '"P1DT"'] },
+  { name: 'format json-pointer', schema: { type: 'string', format: 'json-pointer' }, valid: ['""', '"/foo/0"', '"/a~1b/~0"', '"/"'], invalid: ['"foo"', '"/a~2"'] },
+  { name: 'format relative-json-pointer', schema: { type: 'string', format: 'relative-json-pointer' }, valid: ['"0"', '"1/foo"', '"2#"'], invalid: ['"/foo"', '"-1"', '"01"'] },
+  { name: 'format uri-reference', schema: { type: 'string', format: 'uri-reference' }, valid: ['"http://a.example/b?c#d"', '"foo/bar"', '"a%20b?x#y"'], invalid: ['"a b"', '"http://a b"', '"%zz"'] },
+  { name: 'format uri-template', schema: { type: 'string', format: 'uri-template' }, valid: ['"http://example.com/{term}/x"', '"/search{?q,lang}"', '"plain"'], invalid: ['"http://example.com/{term"', '"a b"'] },
+  { name: 'format regex', schema: { type: 'string', format: 'regex' }, valid: ['"abc"', '"a-b_c 1"', '""'], invalid: ['"(abc"', '"^(abc]"'] },
 ];
 
 /** Schemas that must be refused, with the keyword the refusal names. */
 export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; pointer: string }> = [
   { name: 'uniqueItems', schema: { type: 'array', uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
-  { name: 'if/then', schema: { if: { type: 'string' }, then: { maxLength: 1 } }, keyword: 'if', pointer: '' },
+  { name: 'if without an exact complement', schema: { if: { type: 'string', pattern: '^a' }, then: { maxLength: 1 } }, keyword: 'if', pointer: '' },
   { name: 'overlapping oneOf without complements', schema: { type: 'string', oneOf: [{ pattern: 'a' }, { pattern: 'b' }] }, keyword: 'oneOf', pointer: '' },
   { name: 'not of a pattern', schema: { type: 'string', not: { pattern: '^x' } }, keyword: 'not', pointer: '/not' },
   { name: 'lookahead pattern', schema: { type: 'string', pattern: '^(?=a)' }, keyword: 'pattern', pointer: '' },
   { name: 'backreference', schema: { properties: { p: { type: 'string', pattern: '(a)\\1' } } }, keyword: 'pattern', pointer: '/properties/p' },
   { name: 'pattern with maxLength', schema: { type: 'string', pattern: '^a+$', maxLength: 3 }, keyword: 'maxLength', pointer: '' },
   { name: 'remote $ref', schema: { $ref: 'https://example.com/schema.json' }, keyword: '$ref', pointer: '' },
-  { name: 'dependentSchemas', schema: { dependentSchemas: { a: { required: ['b'] } } }, keyword: 'dependentSchemas', pointer: '' },
-  { name: 'unevaluatedProperties', schema: { unevaluatedProperties: false }, keyword: 'unevaluatedProperties', pointer: '' },
-  { name: 'maxContains', schema: { contains: { type: 'string' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
+  { name: 'unevaluatedProperties next to anyOf', schema: { anyOf: [{ properties: { a: true } }, true], unevaluatedProperties: false }, keyword: 'unevaluatedProperties', pointer: '' },
+  { name: 'unevaluatedItems next to contains', schema: { contains: { type: 'string' }, unevaluatedItems: false }, keyword: 'unevaluatedItems', pointer: '' },
+  { name: 'maxContains without an exact complement', schema: { contains: { type: 'string', pattern: 'a' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
   { name: 'multipleOf with a large modulus', schema: { type: 'integer', multipleOf: 1234567 }, keyword: 'multipleOf', pointer: '' },
-  { name: 'asserted format not supported', schema: { type: 'string', format: 'duration' }, keyword: 'format', pointer: '' },
+  { name: 'asserted format not supported', schema: { type: 'string', format: 'iso-time' }, keyword: 'format', pointer: '' },
+  { name: '$id inside a rewritten if', schema: { if: { $id: 'http://example.com/if', type: 'integer' }, then: { minimum: 0 } }, keyword: '$id', pointer: '' },
   { name: 'not of a string value with maxLength', schema: { type: 'object', propertyNames: { maxLength: 3, not: { const: 'bad' } } }, keyword: 'not', pointer: '/propertyNames/not' },
   { name: 'minProperties 2 with additional properties', schema: { type: 'object', minProperties: 2 }, keyword: 'minProperties', pointer: '' },
   { name: 'accepts nothing', schema: { type: 'string', not: { type: 'string' } }, keyword: 'false', pointer: '' },

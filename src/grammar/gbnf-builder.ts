@@ -14,12 +14,14 @@ import {
   ConversionOptions,
   JSON_TYPES,
   JsonType,
+  ObjectPart,
   SchemaRef,
   SchemaTree,
   intersect,
   isObject,
   isUnconstrained,
 } from './schema-tree';
+import { KeyAutomaton } from './key-automaton';
 import { FORMAT_PATTERNS } from './string-formats';
 
 /** Directory of the primitive `.gbnf` files (repository root `grammars/`, from src/ or dist/). */
@@ -45,6 +47,8 @@ function loadPrimitives(): Map<string, string> {
 const MAX_ALTERNATIVES = 64;
 const MAX_STATES = 4096;
 const MAX_DEPENDENT_KEYS = 4;
+/** Distinct item values a `uniqueItems` array can track (states: subsets of them). */
+const MAX_UNIQUE_VALUES = 12;
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
 const ANY_ORDER_MEMBERS = 4;
 /** A rule body matching nothing (the body of a reserved rule that turned out empty). */
@@ -183,6 +187,9 @@ export function schemaToGbnf(schema: unknown, options: ConversionOptions = {}): 
   return builder.build(rule);
 }
 
+/** A numeric bound (JSON Schema minimum/maximum, exclusive or not). */
+type Bound = { value: number; exclusive: boolean };
+
 const wrap = (e: string): string => (/^([a-zA-Z0-9-]+|"([^"\\]|\\.)*"|\[([^\]\\]|\\.)*\])$/.test(e) ? e : `(${e})`);
 const alt = (options: string[]): string => (options.length === 1 ? options[0] : options.join(' | '));
 
@@ -233,7 +240,7 @@ class SchemaEmitter {
   /** The complement (see `complementOf`) of `ref`, as a synthetic ref, when it has an exact schema. */
   private complementRef(ref: SchemaRef): SchemaRef | undefined {
     const complement = complementOf(ref.schema, (target) => this.tree.resolve(target, ref.pointer)?.schema);
-    return complement === undefined ? undefined : this.tree.synthesize(complement as SchemaRef['schema']);
+    return complement === undefined ? undefined : this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
   }
 
   /**
@@ -392,7 +399,7 @@ class SchemaEmitter {
   private emitEnum(c: Constraints): string | null {
     const values = this.enumValues(c);
     if (values.length === 0) return null;
-    return alt(values.map((v) => gbnfLiteral(JSON.stringify(v))));
+    return alt(values.map((v) => valueLiteral(v)));
   }
 
   /** Per type: the alternatives for each JSON type the record allows. */
@@ -400,6 +407,7 @@ class SchemaEmitter {
     const allowed = new Set<JsonType>(c.types ?? JSON_TYPES);
     if (allowed.has('number')) allowed.delete('integer');
     const excludedStrings: string[] = [];
+    const excludedNumbers: number[] = [];
     const booleans = new Set([true, false]);
     let nonInteger = false;
     for (const notRef of c.not) {
@@ -425,7 +433,8 @@ class SchemaEmitter {
           if (v === null) allowed.delete('null');
           else if (typeof v === 'boolean') booleans.delete(v);
           else if (typeof v === 'string') excludedStrings.push(v);
-          else if (allowed.has(jsonTypeOf(v) as JsonType) || (jsonTypeOf(v) === 'number' && allowed.has('integer'))) {
+          else if (typeof v === 'number') excludedNumbers.push(v);
+          else if (allowed.has(jsonTypeOf(v) as JsonType)) {
             this.issue('not', notRef.pointer, `excluding the ${jsonTypeOf(v)} ${JSON.stringify(v)} is not supported`);
           }
         }
@@ -448,7 +457,7 @@ class SchemaEmitter {
           break;
         case 'integer':
         case 'number':
-          body = this.emitNumber(c, type === 'integer', nonInteger, hint);
+          body = this.emitNumber(c, type === 'integer', nonInteger, excludedNumbers, hint);
           break;
         case 'string':
           body = this.emitString(c, excludedStrings, hint);
@@ -465,20 +474,38 @@ class SchemaEmitter {
     return options.length === 0 ? null : alt(options.map((o) => (options.length > 1 ? wrap(o) : o)));
   }
 
-  private emitNumber(c: Constraints, integer: boolean, nonInteger: boolean, hint: string): string | null {
+  /**
+   * The numbers (integers when `integer`, non-integers when `nonInteger`) within the bounds and
+   * multiples of `c`, `excluded` values left out by splitting the range at each of them.
+   */
+  private emitNumber(c: Constraints, integer: boolean, nonInteger: boolean, excluded: number[], hint: string): string | null {
     const unconstrained = c.lower.length === 0 && c.upper.length === 0 && c.multipleOf.length === 0;
-    if (unconstrained && !nonInteger) return integer ? 'integer' : 'number';
-    const tighter = (a: { value: number; exclusive: boolean }, b: { value: number; exclusive: boolean }, lower: boolean) =>
-      a.value === b.value ? (a.exclusive ? a : b) : (a.value > b.value) === lower ? a : b;
-    const lower = c.lower.map((l) => l.value).reduce<{ value: number; exclusive: boolean } | undefined>((acc, l) => (acc ? tighter(acc, l, true) : l), undefined);
-    const upper = c.upper.map((l) => l.value).reduce<{ value: number; exclusive: boolean } | undefined>((acc, l) => (acc ? tighter(acc, l, false) : l), undefined);
+    if (unconstrained && !nonInteger && excluded.length === 0) return integer ? 'integer' : 'number';
+    const tighter = (a: Bound, b: Bound, lower: boolean) => (a.value === b.value ? (a.exclusive ? a : b) : (a.value > b.value) === lower ? a : b);
+    const lower = c.lower.map((l) => l.value).reduce<Bound | undefined>((acc, l) => (acc ? tighter(acc, l, true) : l), undefined);
+    const upper = c.upper.map((l) => l.value).reduce<Bound | undefined>((acc, l) => (acc ? tighter(acc, l, false) : l), undefined);
+    let ranges: Array<{ lower?: Bound; upper?: Bound }> = [{ lower, upper }];
+    for (const value of [...new Set(excluded)].sort((a, b) => a - b)) {
+      ranges = ranges.flatMap((r) => {
+        const above = r.lower === undefined || r.lower.value < value || (r.lower.value === value && !r.lower.exclusive);
+        const below = r.upper === undefined || r.upper.value > value || (r.upper.value === value && !r.upper.exclusive);
+        if (!above || !below) return [r];
+        return [
+          { lower: r.lower, upper: { value, exclusive: true } },
+          { lower: { value, exclusive: true }, upper: r.upper },
+        ];
+      });
+    }
     try {
-      const expression = numberExpression(
-        { integer, nonInteger, lower, upper, multipleOf: c.multipleOf.map((m) => m.value) },
-        (nameHint, body) => this.builder.addRule(`${hint}-${nameHint}`, body),
-      );
+      const expressions = ranges.flatMap((range) => {
+        const expression = numberExpression(
+          { integer, nonInteger, lower: range.lower, upper: range.upper, multipleOf: c.multipleOf.map((m) => m.value) },
+          (nameHint, body) => this.builder.addRule(`${hint}-${nameHint}`, body),
+        );
+        return expression === undefined ? [] : [expression];
+      });
       const kind = integer ? 'integer' : nonInteger ? 'non-integer' : 'number';
-      return expression === undefined ? null : this.builder.addRule(`${hint}-${kind}`, expression);
+      return expressions.length === 0 ? null : this.builder.addRule(`${hint}-${kind}`, expressions.length === 1 ? expressions[0] : alt(expressions.map(wrap)));
     } catch (error) {
       if (!(error instanceof NumberGrammarError)) throw error;
       this.issue('multipleOf', c.multipleOf[0]?.pointer ?? '', error.message);
@@ -621,15 +648,14 @@ class SchemaEmitter {
 
   /** JSON array satisfying the array keywords of `c`. */
   private emitArray(c: Constraints, hint: string): string | null {
-    if (c.uniqueItems.length > 0 && (c.maxItems === undefined || c.maxItems > 1)) {
-      this.issue('uniqueItems', c.uniqueItems[0], 'uniqueItems cannot be enforced by a grammar unless maxItems ≤ 1');
-      return null;
-    }
     let maxItems = c.maxItems;
     const minItems = c.minItems;
     const prefixLength = Math.max(0, ...c.arrayParts.map((p) => p.prefixItems.length));
     const refsAt = (i: number): SchemaRef[] =>
       c.arrayParts.flatMap((p) => (i < p.prefixItems.length ? [p.prefixItems[i]] : p.items ? [p.items] : []));
+    if (c.uniqueItems.length > 0 && (maxItems === undefined || maxItems > 1)) {
+      return this.emitUniqueItems(c, refsAt, prefixLength, hint);
+    }
     const positionRules: Array<string | null> = [];
     for (let i = 0; i <= prefixLength; i++) {
       if (maxItems !== undefined && i >= maxItems) break;
@@ -678,6 +704,65 @@ class SchemaEmitter {
     }
   }
 
+  /**
+   * `uniqueItems` where every position draws from a finite set of values (enum/const, or only
+   * booleans and null): a state machine over the set of values used so far, so no value repeats
+   * (the item count is the size of that set). Otherwise refused.
+   */
+  private emitUniqueItems(c: Constraints, refsAt: (i: number) => SchemaRef[], prefixLength: number, hint: string): string | null {
+    const refuse = (why: string) => {
+      this.issue('uniqueItems', c.uniqueItems[0], `uniqueItems cannot be enforced by a grammar unless maxItems ≤ 1 or ${why}`);
+      return null;
+    };
+    if (c.contains.some((k) => k.value.min > 0 || k.value.max !== undefined)) return refuse('there is no contains');
+    const domains: string[][] = [];
+    for (let i = 0; i <= prefixLength; i++) {
+      const values = this.finiteValues(refsAt(i));
+      if (values === undefined) return refuse('every item is one of at most 12 values (enum, const, boolean, null)');
+      domains.push(values);
+    }
+    const all = [...new Set(domains.flat())];
+    if (all.length > MAX_UNIQUE_VALUES) return refuse('every item is one of at most 12 values (enum, const, boolean, null)');
+    const bit = new Map(all.map((v, i) => [v, 1 << i]));
+    const maxItems = c.maxItems ?? Infinity;
+    const states = new Map<string, string | null>();
+    const state = (i: number, mask: number): string | null => {
+      const pos = Math.min(i, prefixLength);
+      const key = `${pos}:${mask}`;
+      if (states.has(key)) return states.get(key)!;
+      const name = this.builder.reserve(`${hint}-unique-${pos}-${mask}`);
+      states.set(key, name);
+      const count = popcount(mask);
+      const options: string[] = count >= c.minItems ? ['""'] : [];
+      if (count < maxItems) {
+        for (const value of domains[pos]) {
+          if (mask & bit.get(value)!) continue;
+          const next = state(i + 1, mask | bit.get(value)!);
+          if (next !== null) options.push(`${i === 0 ? '' : '"," '}${wrap(valueLiteral(JSON.parse(value)))} ${next}`);
+        }
+      }
+      if (options.length === 0) {
+        states.set(key, null);
+        this.builder.define(name, NOTHING);
+        return null;
+      }
+      this.builder.define(name, options.join(' | '));
+      return name;
+    };
+    const start = state(0, 0);
+    return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
+  }
+
+  /** Canonical JSON of the finite values the conjunction of `refs` allows, if it is an enum/const or only booleans/null. */
+  private finiteValues(refs: SchemaRef[]): string[] | undefined {
+    const c = this.tree.flatten(refs);
+    if (c.never) return [];
+    if (c.enums.length > 0) return this.enumValues(c).map(canonicalJson);
+    const types = c.types ?? new Set(JSON_TYPES);
+    if (![...types].every((t) => t === 'boolean' || t === 'null') || !isUnconstrained({ ...c, types: undefined })) return undefined;
+    return [...(types.has('boolean') ? ['true', 'false'] : []), ...(types.has('null') ? ['null'] : [])];
+  }
+
   private repeatItem(sequence: string, min: number, max: number | undefined, hint: string): string {
     if (max === 0) return '';
     const large = min > MAX_GBNF_REPETITION || (max !== undefined && max > MAX_GBNF_REPETITION);
@@ -685,7 +770,11 @@ class SchemaEmitter {
     return repeat(atom, min, max);
   }
 
-  /** An array with at least `min` (at most `max`) items matching `contains`, as a state machine over positions. */
+  /**
+   * An array with at least `min` (at most `max`) items matching `contains`, as a state machine over
+   * positions and matches so far. With `max`, the other items must match the exact complement of
+   * the contains schema (see `complementOf`), or `maxContains` is refused.
+   */
   private emitContains(
     contains: { value: { schema: SchemaRef; min: number; max?: number }; pointer: string },
     refsAt: (i: number) => SchemaRef[],
@@ -694,18 +783,25 @@ class SchemaEmitter {
     maxItems: number | undefined,
     hint: string,
   ): string | null {
-    if (contains.value.max !== undefined) {
-      this.issue('maxContains', contains.pointer, 'maxContains cannot be enforced exactly (it needs the complement of the contains schema)');
+    const { min: need, max } = contains.value;
+    const complement = max === undefined ? undefined : this.complementRef(contains.value.schema);
+    if (max !== undefined && complement === undefined) {
+      this.issue('maxContains', contains.pointer, 'maxContains cannot be enforced exactly (the contains schema has no exact complement)');
       return null;
     }
-    const need = contains.value.min;
+    if (max !== undefined && max < need) return null;
+    // matches are counted up to `limit`: exactly with maxContains, else only until minContains is met
+    const limit = max ?? need;
     const cap = Math.max(prefixLength, minItems, need) + 1;
     const positionCap = maxItems ?? cap;
-    if ((positionCap + 1) * (need + 1) > MAX_STATES) {
+    if ((positionCap + 1) * (limit + 1) > MAX_STATES) {
       this.issue('contains', contains.pointer, 'too many states to count contains matches');
       return null;
     }
-    const plain = (i: number) => this.ruleFor(refsAt(i), i < prefixLength ? `${hint}-${i}` : `${hint}-item`);
+    const plain = (i: number) =>
+      complement
+        ? this.ruleFor([...refsAt(i), complement], i < prefixLength ? `${hint}-${i}-other` : `${hint}-item-other`)
+        : this.ruleFor(refsAt(i), i < prefixLength ? `${hint}-${i}` : `${hint}-item`);
     const matching = (i: number) => this.ruleFor([...refsAt(i), contains.value.schema], i < prefixLength ? `${hint}-${i}-contains` : `${hint}-item-contains`);
     const states = new Map<string, string | null>();
     const state = (i: number, got: number): string | null => {
@@ -725,7 +821,7 @@ class SchemaEmitter {
           const next = state(nextPos, got);
           if (next) options.push(`${sep}${p} ${next}`);
         }
-        if (m && got < need) {
+        if (m && got < limit) {
           const next = state(nextPos, got + 1);
           if (next) options.push(`${sep}${m} ${next}`);
         }
@@ -924,37 +1020,13 @@ class SchemaEmitter {
    */
   private freeMember(c: Constraints, named: string[], hint: string): string | null | undefined {
     const parts = c.objectParts;
-    const withPatterns = parts.filter((p) => p.patternProperties.length > 0);
-    if (withPatterns.length > 0) {
-      const part = withPatterns[0];
-      const others = parts.filter((p) => p !== part);
-      const othersFree = this.ruleFor(others.map((p) => p.additionalProperties), `${hint}-other`);
-      const additional = this.ruleFor([part.additionalProperties], `${hint}-additional`);
-      if (withPatterns.length > 1 || part.patternProperties.length > 1 || (additional !== null && additional !== undefined) || (others.length > 0 && othersFree !== 'value')) {
-        this.issue('patternProperties', part.pointer, 'patternProperties is only enforced as a single pattern with additionalProperties false');
-        return undefined;
-      }
+    const patterns = parts.flatMap((part) => part.patternProperties.map((pp) => ({ part, ...pp })));
+    if (patterns.length > 0) {
       if (c.propertyNames.length > 0) {
         this.issue('propertyNames', c.propertyNames[0].pointer, 'propertyNames together with patternProperties is not supported');
         return undefined;
       }
-      const [{ pattern, schema }] = part.patternProperties;
-      const node = this.parse(pattern, 'patternProperties', part.pointer);
-      if (!node) return undefined;
-      if (named.some((k) => new RegExp(pattern, 'u').test(k))) {
-        this.issue('patternProperties', part.pointer, 'a pattern matching a named property cannot keep keys distinct');
-        return undefined;
-      }
-      const value = this.ruleFor([schema, ...others.map((p) => p.additionalProperties)], `${hint}-pattern-value`);
-      if (value === null) return null;
-      try {
-        const key = regexToGbnf(node, this.regexContext(hint), `${hint}-pattern`);
-        return this.builder.addRule(`${hint}-pattern-kv`, `"\\x22" ${key ? `${key} ` : ''}"\\x22" ":" ${value}`);
-      } catch (error) {
-        if (!(error instanceof RegexError)) throw error;
-        this.issue('patternProperties', part.pointer, error.message);
-        return undefined;
-      }
+      return this.patternMembers(patterns, parts, named, hint);
     }
     const value = parts.length === 0 ? 'value' : this.ruleFor(parts.map((p) => p.additionalProperties), `${hint}-additional`);
     if (value === null) return null;
@@ -976,6 +1048,82 @@ class SchemaEmitter {
     const key = named.length === 0 ? 'string' : this.builder.addRule(`${hint}-additional-key`, `"\\x22" ${this.stringsExcept(named, `${hint}-key`, true)} "\\x22"`);
     return this.builder.addRule(`${hint}-additional-kv`, `${key} ":" ${value}`);
   }
+
+  /**
+   * The members whose key is not named, under `patternProperties` (2020-12 §10.3.2.2): keys fall in
+   * classes by the set of patterns they match (see `KeyAutomaton`, named keys excluded); a class's
+   * value must satisfy the schemas of its patterns, or `additionalProperties` of each part whose
+   * patterns it matches none of. Undefined when refused (issue recorded), null when no member fits.
+   */
+  private patternMembers(
+    patterns: Array<{ part: ObjectPart; pattern: string; schema: SchemaRef }>,
+    parts: ObjectPart[],
+    named: string[],
+    hint: string,
+  ): string | null | undefined {
+    const nodes: RegexNode[] = [];
+    for (const { part, pattern } of patterns) {
+      const node = this.parse(pattern, 'patternProperties', part.pointer);
+      if (!node) return undefined;
+      nodes.push(node);
+    }
+    const literal = (key: string): RegexNode => ({
+      kind: 'seq',
+      items: [{ kind: 'start' }, ...[...key].map((ch): RegexNode => ({ kind: 'set', ranges: [[ch.codePointAt(0)!, ch.codePointAt(0)!]] })), { kind: 'end' }],
+    });
+    const sink = { ...this.regexContext(hint), reserve: (n: string) => this.builder.reserve(n), define: (n: string, b: string) => this.builder.define(n, b) };
+    try {
+      const automaton = new KeyAutomaton([...nodes, ...named.map(literal)]);
+      const members: string[] = [];
+      automaton.classes().forEach((matched, k) => {
+        if (matched.some((i) => i >= patterns.length)) return; // a named key
+        const refs = parts.flatMap((part) => {
+          const own = patterns.filter((pp, i) => pp.part === part && matched.includes(i)).map((pp) => pp.schema);
+          return own.length > 0 ? own : [part.additionalProperties];
+        });
+        const value = this.ruleFor(refs, `${hint}-keys-${k}`);
+        if (value === null) return;
+        const key = automaton.keyRule(matched, sink, `${hint}-key-${k}`);
+        members.push(this.builder.addRule(`${hint}-keys-${k}-kv`, `"\\x22" ${key} "\\x22" ":" ${value}`));
+      });
+      return members.length === 0 ? null : this.builder.addRule(`${hint}-pattern-kv`, alt(members));
+    } catch (error) {
+      if (!(error instanceof RegexError)) throw error;
+      this.issue('patternProperties', patterns[0].part.pointer, error.message);
+      return undefined;
+    }
+  }
+}
+
+/**
+ * GBNF matching the compact JSON texts of `value` (an enum/const value): objects of up to
+ * `ANY_ORDER_MEMBERS` members in any member order (JSON object equality ignores order), larger
+ * ones in their own order.
+ */
+function valueLiteral(value: unknown): string {
+  if (!hasObjectMembers(value)) return gbnfLiteral(JSON.stringify(value));
+  if (Array.isArray(value)) return `"[" ${value.map((v) => wrap(valueLiteral(v))).join(' "," ')} "]"`;
+  const members = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${gbnfLiteral(`${JSON.stringify(k)}:`)} ${wrap(valueLiteral(v))}`);
+  const orders = members.length <= ANY_ORDER_MEMBERS ? permutations(members.length) : [members.map((_, i) => i)];
+  return `"{" (${orders.map((order) => order.map((i) => members[i]).join(' "," ')).join(' | ')}) "}"`;
+}
+
+/** Whether `value` is or holds an object with members (whose order JSON equality ignores). */
+function hasObjectMembers(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasObjectMembers);
+  return isObject(value) && Object.keys(value).length > 0;
+}
+
+function popcount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
+}
+
+/** Every ordering of 0..n-1. */
+function permutations(n: number): number[][] {
+  if (n <= 1) return [Array.from({ length: n }, (_, i) => i)];
+  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, at) => [...p.slice(0, at), n - 1, ...p.slice(at)]));
 }
 
 /** Keywords that never constrain a value beyond `enum`/`const`/`type`. */

@@ -11,8 +11,14 @@ import { ConversionOptions } from './schema-tree';
 export class GrammarCache {
   private readonly cache: LRUCache<string, string>;
 
-  /** @param max number of grammars kept */
-  constructor(max = 256) {
+  /**
+   * @param max number of grammars kept
+   * @param onLookup told whether each `get` was a hit (for metrics)
+   */
+  constructor(
+    max = 256,
+    private readonly onLookup?: (hit: boolean) => void,
+  ) {
     this.cache = new LRUCache<string, string>({ max });
   }
 
@@ -24,6 +30,7 @@ export class GrammarCache {
   get(schema: unknown, options: ConversionOptions = {}): string {
     const key = canonicalHash({ schema, options });
     const hit = this.cache.get(key);
+    this.onLookup?.(hit !== undefined);
     if (hit !== undefined) return hit;
     const grammar = schemaToGbnf(schema, options);
     this.cache.set(key, grammar);

@@ -1,4 +1,4 @@
-import { RegexError, parseRegex, regexLengths, regexToGbnf } from './regex-to-gbnf';
+import { RegexError, RegexNode, parseRegex, regexLengths, regexToGbnf } from './regex-to-gbnf';
 
 describe('ECMAScript regex → GBNF', () => {
   const rules: Array<[string, string]> = [];
@@ -46,12 +46,20 @@ describe('ECMAScript regex → GBNF', () => {
     expect(regexLengths(parseRegex('^a+$'))).toEqual({ min: 1, max: undefined });
   });
 
+  it('reads Unicode property escapes as the code points RegExp gives them', () => {
+    const letters = parseRegex('\\p{Letter}');
+    const notDigits = parseRegex('\\P{Nd}');
+    expect(letters).toEqual({ kind: 'set', ranges: expect.arrayContaining([[0x41, 0x5a], [0x61, 0x7a]]) });
+    expect(notDigits.kind).toBe('set');
+    const contains = (node: RegexNode, cp: number) => node.kind === 'set' && node.ranges.some(([a, b]) => a <= cp && cp <= b);
+    expect([contains(letters, 0x3c0), contains(letters, 0x31), contains(notDigits, 0x31), contains(notDigits, 0x61)]).toEqual([true, false, false, true]);
+  });
+
   it.each([
     ['(?=a)', /lookaround/],
     ['(?<!a)b', /lookaround/],
     ['(a)\\1', /backreferences/],
     ['\\bword', /word boundaries/],
-    ['\\p{L}', /property escapes/],
     ['[', /not a valid/],
   ])('refuses %s', (pattern, message) => {
     expect(() => convert(pattern)).toThrow(RegexError);

@@ -15,7 +15,8 @@ import {
  * \0 \xHH \uHHHH \u{H…} \cX`, identity escapes), `.`, classes `[…]`/`[^…]` with ranges, `\d \D \w
  * \W \s \S`, groups `(…)`, `(?:…)`, `(?<name>…)`, alternation, quantifiers `* + ? {n} {n,} {n,m}`
  * (greedy or lazy: the language is the same), and `^`/`$` at the start/end of a top-level
- * alternative. Refused (`RegexError`): lookaround, backreferences, `\b \B`, `\p{…}`, anchors
+ * alternative, and Unicode property escapes `\p{…}`/`\P{…}` (the code points Node's own `RegExp` puts in
+ * them). Refused (`RegexError`): lookaround, backreferences, `\b \B`, anchors
  * elsewhere. A pattern is unanchored unless `^`/`$` say otherwise, as the JSON Schema spec says.
  */
 export class RegexError extends Error {
@@ -57,6 +58,25 @@ const SPACE: CodePointRange[] = [
 ];
 const SURROGATES: CodePointRange = [0xd800, 0xdfff];
 const ANY: CodePointRange[] = [[0, MAX_CODE_POINT]];
+
+const propertyCache = new Map<string, CodePointRange[]>();
+
+/** The code points of a Unicode property (`\p{name}`, as ECMAScript `u` mode knows it), as ranges. */
+function unicodePropertyRanges(name: string): CodePointRange[] {
+  const cached = propertyCache.get(name);
+  if (cached) return cached;
+  const test = new RegExp(`\\p{${name}}`, 'u');
+  const ranges: Array<[number, number]> = [];
+  for (let cp = 0; cp <= MAX_CODE_POINT; cp++) {
+    if (cp === 0xd800) cp = 0xe000;
+    if (!test.test(String.fromCodePoint(cp))) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === cp - 1) last[1] = cp;
+    else ranges.push([cp, cp]);
+  }
+  propertyCache.set(name, ranges);
+  return ranges;
+}
 
 /** Parses `source` (validated first with `new RegExp(source, 'u')`). @throws RegexError */
 export function parseRegex(source: string): RegexNode {
@@ -221,8 +241,14 @@ class Parser {
         return single(first);
       }
       case 'p':
-      case 'P':
-        throw new RegexError('Unicode property escapes (\\p{…}) are not supported');
+      case 'P': {
+        if (this.next() !== '{') throw new RegexError('\\p needs a {property}');
+        let name = '';
+        while (this.peek() !== '}') name += this.next();
+        this.pos++;
+        const ranges = unicodePropertyRanges(name);
+        return { kind: 'set', ranges: c === 'p' ? ranges : complementRanges(ranges) };
+      }
       case 'B':
         throw new RegexError('\\B is not supported');
       case 'k':

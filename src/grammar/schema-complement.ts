@@ -85,14 +85,14 @@ export function complementOf(schema: unknown, resolve: (ref: string) => unknown,
       }
       case 'required':
         if (!Array.isArray(value)) return undefined;
-        for (const key of value) alternatives.push({ type: 'object', properties: { [key as string]: false } });
+        for (const key of value) alternatives.push({ type: 'object', properties: { [key as string]: false }, additionalProperties: true });
         break;
       case 'properties': {
         if (typeof value !== 'object' || value === null) return undefined;
         for (const [key, sub] of Object.entries(value)) {
           const c = inner(sub);
           if (c === undefined) return undefined;
-          if (c !== false) alternatives.push({ type: 'object', required: [key], properties: { [key]: c } });
+          if (c !== false) alternatives.push({ type: 'object', required: [key], properties: { [key]: c }, additionalProperties: true });
         }
         break;
       }

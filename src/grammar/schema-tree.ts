@@ -1,4 +1,5 @@
 import { SchemaIssue, childPointer } from './schema-conversion-error';
+import { complementOf } from './schema-complement';
 import { LIST, MAP, SINGLE } from './schema-dialect';
 import { FORMAT_PATTERNS, UNSUPPORTED_ASSERTED_FORMATS } from './string-formats';
 
@@ -173,10 +174,6 @@ export interface ConversionOptions {
 const REFUSED: Record<string, string> = {
   $dynamicRef: 'dynamic references are not supported',
   $recursiveRef: 'recursive references are not supported',
-  if: 'conditional subschemas (if/then/else) are not supported',
-  dependentSchemas: 'dependentSchemas is not supported',
-  unevaluatedProperties: 'unevaluatedProperties is not supported',
-  unevaluatedItems: 'unevaluatedItems is not supported',
 };
 
 /**
@@ -187,15 +184,18 @@ export class SchemaTree {
   readonly issues: SchemaIssue[] = [];
   /** Schemas made by the converter (complements), addressed as `~<n>` pointers. */
   readonly synthetic: Array<SchemaRef['schema']> = [];
-  private readonly anchors = new Map<string, SchemaRef>();
-  private readonly baseId: string | undefined;
+  /** Schemas by absolute URI: each `$id` (resolved against its parent's base) and each `$anchor` (`<base>#<name>`). */
+  private readonly byUri = new Map<string, SchemaRef>();
+  /** Base URI of each subschema having an `$id` of its own, by pointer (the root's is always set). */
+  private readonly baseAt = new Map<string, string>();
+  /** Base URI of each synthetic schema (where its references resolve), by index. */
+  private readonly syntheticBase: string[] = [];
 
   constructor(
     readonly root: boolean | Record<string, unknown>,
     readonly options: ConversionOptions,
   ) {
-    this.baseId = typeof root === 'object' && typeof root.$id === 'string' ? root.$id.replace(/#$/, '') : undefined;
-    this.check({ schema: root, pointer: '' });
+    this.check({ schema: root, pointer: '' }, DEFAULT_BASE);
   }
 
   issue(keyword: string, pointer: string, message: string): void {
@@ -204,33 +204,41 @@ export class SchemaTree {
     }
   }
 
-  /** Checks every keyword of every subschema once (values, refused keywords), recording anchors. */
-  private check(ref: SchemaRef): void {
+  /**
+   * Checks every keyword of every subschema once (values, refused keywords), recording the base URI
+   * (`$id`, RFC 3986 resolution against the parent's base) and anchors of each.
+   */
+  private check(ref: SchemaRef, parentBase: string): void {
     const { schema, pointer } = ref;
+    if (pointer === '') this.baseAt.set('', parentBase);
     if (typeof schema === 'boolean') return;
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       this.issue('$schema', pointer, 'a schema must be an object or a boolean');
       return;
     }
-    if (typeof schema.$anchor === 'string') this.anchors.set(schema.$anchor, ref);
-    if (pointer !== '' && typeof schema.$id === 'string') {
-      this.issue('$id', pointer, 'a nested $id (a new base URI for references) is not supported');
+    let base = parentBase;
+    if (typeof schema.$id === 'string') {
+      const id = resolveUri(schema.$id, parentBase);
+      if (id === undefined) this.issue('$id', pointer, `'${schema.$id}' is not a URI reference`);
+      else if (schema.$id.startsWith('#')) this.byUri.set(id, ref); // draft-07 plain-name fragment: an anchor
+      else {
+        base = id.replace(/#.*$/, '');
+        this.baseAt.set(pointer, base);
+        this.byUri.set(base, ref);
+      }
     }
+    if (pointer === '') this.byUri.set(base, ref);
+    if (typeof schema.$anchor === 'string') this.byUri.set(`${base}#${schema.$anchor}`, ref);
     for (const [keyword, value] of Object.entries(schema)) {
       const at = (k: string | number) => childPointer(pointer, k);
-      if (REFUSED[keyword] !== undefined) {
-        const noop =
-          (keyword === 'if' && schema.then === undefined && schema.else === undefined) ||
-          ((keyword === 'unevaluatedProperties' || keyword === 'unevaluatedItems') && (value === true || isEmptyObject(value)));
-        if (!noop) this.issue(keyword, pointer, REFUSED[keyword]);
-      }
-      if (SINGLE.has(keyword)) this.check({ schema: value as SchemaRef['schema'], pointer: at(keyword) });
+      if (REFUSED[keyword] !== undefined) this.issue(keyword, pointer, REFUSED[keyword]);
+      if (SINGLE.has(keyword)) this.check({ schema: value as SchemaRef['schema'], pointer: at(keyword) }, base);
       else if (LIST.has(keyword)) {
         if (!Array.isArray(value) || value.length === 0) this.issue(keyword, pointer, 'must be a non-empty array of schemas');
-        else value.forEach((v, i) => this.check({ schema: v as SchemaRef['schema'], pointer: childPointer(at(keyword), i) }));
+        else value.forEach((v, i) => this.check({ schema: v as SchemaRef['schema'], pointer: childPointer(at(keyword), i) }, base));
       } else if (MAP.has(keyword)) {
         if (!isObject(value)) this.issue(keyword, pointer, 'must be an object of schemas');
-        else for (const [k, v] of Object.entries(value)) this.check({ schema: v as SchemaRef['schema'], pointer: childPointer(at(keyword), k) });
+        else for (const [k, v] of Object.entries(value)) this.check({ schema: v as SchemaRef['schema'], pointer: childPointer(at(keyword), k) }, base);
       }
       this.checkValue(keyword, value, pointer);
     }
@@ -294,30 +302,43 @@ export class SchemaTree {
   }
 
   /** A schema made by the converter (its `$ref`s point into this document), as a located ref `~<n>`. */
-  synthesize(schema: SchemaRef['schema']): SchemaRef {
+  synthesize(schema: SchemaRef['schema'], at = ''): SchemaRef {
+    if (JSON.stringify(schema).includes('"$id"')) {
+      this.issue('$id', at, 'a $id inside a subschema the converter rewrites (if, not, dependentSchemas) is not supported');
+    }
     this.synthetic.push(schema);
+    this.syntheticBase.push(this.baseOf(at));
     return { schema, pointer: `~${this.synthetic.length - 1}` };
   }
 
-  /** Resolves a `$ref` value found at `pointer`. */
+  /** The base URI that references in the subschema at `pointer` resolve against. */
+  private baseOf(pointer: string): string {
+    const synthetic = /^~(\d+)/.exec(pointer);
+    if (synthetic) return this.syntheticBase[Number(synthetic[1])];
+    for (let p = pointer; ; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      const base = this.baseAt.get(p);
+      if (base !== undefined) return base;
+    }
+  }
+
+  /** Resolves a `$ref` value found at `pointer` (RFC 3986 against the base URI there). */
   resolve(ref: string, pointer: string): SchemaRef | undefined {
-    let fragment: string | undefined;
-    if (ref.startsWith('#')) fragment = ref.slice(1);
-    else if (this.baseId && ref.startsWith(`${this.baseId}#`)) fragment = ref.slice(this.baseId.length + 1);
-    else if (this.baseId && ref === this.baseId) fragment = '';
-    if (fragment === undefined) {
+    const uri = resolveUri(ref, this.baseOf(pointer));
+    const hash = uri === undefined ? -1 : uri.indexOf('#');
+    const resource = uri === undefined ? undefined : this.byUri.get(hash < 0 ? uri : uri.slice(0, hash));
+    if (uri === undefined || resource === undefined) {
       this.issue('$ref', pointer, `only references within the document are supported, not '${ref}'`);
       return undefined;
     }
-    fragment = decodeURIComponent(fragment);
+    const fragment = hash < 0 ? '' : decodeURIComponent(uri.slice(hash + 1));
     if (fragment !== '' && !fragment.startsWith('/')) {
-      const anchored = this.anchors.get(fragment);
+      const anchored = this.byUri.get(uri.slice(0, hash + 1) + fragment);
       if (!anchored) this.issue('$ref', pointer, `no $anchor '${fragment}' in the document`);
       return anchored;
     }
-    let node: unknown = this.root;
+    let node: unknown = resource.schema;
     const tokens = fragment === '' ? [] : fragment.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-    let located = '';
+    let located = resource.pointer;
     for (let token of tokens) {
       // draft-07 locations moved by `toDraft2020`: items[] → prefixItems, additionalItems → items
       if (isObject(node) && !(token in node) && token === 'items' && 'prefixItems' in node) token = 'prefixItems';
@@ -376,6 +397,16 @@ export class SchemaTree {
       }
     }
     if (schema.not !== undefined) out.not.push(sub('not'));
+    const conditional = this.conditionalBranches(schema, pointer);
+    if (conditional) out.anyOf.push({ value: conditional, pointer });
+    if (isObject(schema.dependentSchemas)) {
+      for (const [key, dependent] of Object.entries(schema.dependentSchemas)) {
+        // the key is absent, or present and the object also valid against the dependent schema
+        const absent = this.synthesize({ properties: { [key]: false }, additionalProperties: true }, pointer);
+        const present = this.synthesize({ required: [key], additionalProperties: true, allOf: [dependent as SchemaRef['schema']] }, pointer);
+        out.anyOf.push({ value: [absent, present], pointer: at('dependentSchemas') });
+      }
+    }
     if (schema.type !== undefined) {
       const list = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t): t is JsonType => JSON_TYPES.includes(t as JsonType));
       out.types = out.types ? intersectTypes(out.types, new Set(list)) : new Set(list);
@@ -451,16 +482,78 @@ export class SchemaTree {
         out = intersect(out, this.flattenOne({ schema: s as SchemaRef['schema'], pointer: childPointer(at('allOf'), i) }, active));
       });
     }
+    if (schema.unevaluatedProperties !== undefined) this.unevaluatedProperties(out, sub('unevaluatedProperties'), pointer);
+    if (schema.unevaluatedItems !== undefined) this.unevaluatedItems(out, sub('unevaluatedItems'), pointer);
     return out;
+  }
+
+  /**
+   * `unevaluatedProperties` (2020-12 §11.3) where the keys evaluated are known statically: those
+   * of the schema's own and in-place (`allOf`, `$ref`) `properties`/`patternProperties`, or every
+   * key once one of them has `additionalProperties`. Added to `out` as one more object part whose
+   * `additionalProperties` is the unevaluated schema. With `anyOf`/`oneOf`/`if`/`dependentSchemas`
+   * (evaluation depends on which branch passes) it is an issue.
+   */
+  private unevaluatedProperties(out: Constraints, unevaluated: SchemaRef, pointer: string): void {
+    if (out.anyOf.length > 0 || out.oneOf.length > 0) {
+      this.issue('unevaluatedProperties', pointer, 'unevaluatedProperties next to anyOf, oneOf, if or dependentSchemas is not supported');
+      return;
+    }
+    if (out.objectParts.some((p) => p.explicitAdditional)) return; // every key is evaluated already
+    const properties = new Map<string, SchemaRef>();
+    for (const p of out.objectParts) for (const key of p.properties.keys()) properties.set(key, { schema: true, pointer: unevaluated.pointer });
+    const patternProperties = out.objectParts.flatMap((p) => p.patternProperties.map((pp) => ({ pattern: pp.pattern, schema: { schema: true, pointer: unevaluated.pointer } })));
+    out.objectParts.push({ pointer, properties, patternProperties, additionalProperties: unevaluated, explicitAdditional: true });
+  }
+
+  /**
+   * `unevaluatedItems` (2020-12 §11.2) where the positions evaluated are known statically: those of
+   * the schema's own and in-place `prefixItems`, or every position once one has `items`. Added as
+   * one more array part; with `anyOf`/`oneOf`/`if`/`dependentSchemas` or `contains` it is an issue.
+   */
+  private unevaluatedItems(out: Constraints, unevaluated: SchemaRef, pointer: string): void {
+    if (out.anyOf.length > 0 || out.oneOf.length > 0 || out.contains.length > 0) {
+      this.issue('unevaluatedItems', pointer, 'unevaluatedItems next to anyOf, oneOf, if, dependentSchemas or contains is not supported');
+      return;
+    }
+    if (out.arrayParts.some((p) => p.items !== undefined)) return; // every position is evaluated already
+    const evaluated = Math.max(0, ...out.arrayParts.map((p) => p.prefixItems.length));
+    const prefixItems = Array.from({ length: evaluated }, () => ({ schema: true, pointer: unevaluated.pointer }));
+    out.arrayParts.push({ pointer, prefixItems, items: unevaluated });
+  }
+
+  /**
+   * `if`/`then`/`else` (2020-12 §10.2.2) as the two branches `if ∧ then` and `¬if ∧ else`, where
+   * `¬if` is the exact complement of `if` (see `complementOf`); undefined when there is no `then`
+   * or `else` (no assertion). Without an exact complement, `if` is an issue.
+   */
+  private conditionalBranches(schema: Record<string, unknown>, pointer: string): SchemaRef[] | undefined {
+    if (schema.if === undefined || (schema.then === undefined && schema.else === undefined)) return undefined;
+    const condition = schema.if as SchemaRef['schema'];
+    const complement = complementOf(condition, (target) => this.resolve(target, pointer)?.schema);
+    if (complement === undefined) {
+      this.issue('if', pointer, "'if' has no exact complement (needed for 'else'), so if/then/else cannot be enforced");
+      return undefined;
+    }
+    const branch = (first: unknown, second: unknown) => this.synthesize({ allOf: [first, second ?? true] } as SchemaRef['schema'], pointer);
+    return [branch(condition, schema.then), branch(complement, schema.else)];
+  }
+}
+
+/** Base URI of a document without `$id` (never fetched; only its fragments are ever resolved). */
+const DEFAULT_BASE = 'https://llama-tools-server.invalid/schema.json';
+
+/** `ref` resolved against `base` (RFC 3986 §5 as WHATWG URL does it), or undefined if it is not a URI reference. */
+function resolveUri(ref: string, base: string): string | undefined {
+  try {
+    return new URL(ref, base).href;
+  } catch {
+    return undefined;
   }
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEmptyObject(value: unknown): boolean {
-  return isObject(value) && Object.keys(value).length === 0;
 }
 
 /** Whether a schema object has no keyword beyond annotations (accepts every value). */

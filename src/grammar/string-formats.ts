@@ -37,6 +37,12 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 
 const UNRESERVED = "A-Za-z0-9._~!$&'()*+,;=\\-";
 const PCT = '%[0-9A-Fa-f]{2}';
+/** URI-template literal characters (RFC 6570 §2.1) that are also URI characters. */
+const TEMPLATE_LITERAL = "A-Za-z0-9._~!$&()*+,;=:@/?#\\-";
+const JSON_POINTER = '(?:/(?:[^~/]|~[01])*)*';
+const DURATION_NUMBER = '\\d{1,9}';
+const DURATION_DATE = `(?:${DURATION_NUMBER}Y(?:${DURATION_NUMBER}M)?(?:${DURATION_NUMBER}D)?|${DURATION_NUMBER}M(?:${DURATION_NUMBER}D)?|${DURATION_NUMBER}D)`;
+const DURATION_TIME = `T(?:${DURATION_NUMBER}H(?:${DURATION_NUMBER}M)?(?:${DURATION_NUMBER}S)?|${DURATION_NUMBER}M(?:${DURATION_NUMBER}S)?|${DURATION_NUMBER}S)`;
 
 export const FORMAT_PATTERNS: Readonly<Record<string, string>> = {
   date: `^${DATE}$`,
@@ -52,6 +58,20 @@ export const FORMAT_PATTERNS: Readonly<Record<string, string>> = {
   uri:
     `^[A-Za-z][A-Za-z0-9+.-]*://(?:(?:[${UNRESERVED}:]|${PCT})*@)?(?:[${UNRESERVED}]|${PCT})+(?::\\d{1,5})?` +
     `(?:/(?:[${UNRESERVED}:@]|${PCT})*)*(?:\\?(?:[${UNRESERVED}:@/?]|${PCT})*)?(?:#(?:[${UNRESERVED}:@/?]|${PCT})*)?$`,
+  // RFC 3986 URI-reference: a URI as above, or a relative reference whose first segment is non-empty and has no ':'
+  'uri-reference':
+    `^(?:[A-Za-z][A-Za-z0-9+.-]*://(?:(?:[${UNRESERVED}:]|${PCT})*@)?(?:[${UNRESERVED}]|${PCT})+(?::\\d{1,5})?` +
+    `(?:/(?:[${UNRESERVED}:@]|${PCT})*)*|(?:[${UNRESERVED}@]|${PCT})+(?:/(?:[${UNRESERVED}:@]|${PCT})*)*)` +
+    `(?:\\?(?:[${UNRESERVED}:@/?]|${PCT})*)?(?:#(?:[${UNRESERVED}:@/?]|${PCT})*)?$`,
+  // RFC 6570 level-3 templates: literals and simple {var,var} expressions with an optional operator
+  'uri-template': `^(?:[${TEMPLATE_LITERAL}]|${PCT}|\\{[+#./;?&]?[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*\\})*$`,
+  // RFC 6901; RFC draft-handrews-relative-json-pointer-01 (the prefix capped at 9 digits)
+  'json-pointer': `^${JSON_POINTER}$`,
+  'relative-json-pointer': `^(?:0|[1-9]\\d{0,8})(?:#|${JSON_POINTER})$`,
+  // RFC 3339 Appendix A durations, each number capped at 9 digits
+  duration: `^P(?:${DURATION_DATE}(?:${DURATION_TIME})?|${DURATION_TIME}|\\d{1,9}W)$`,
+  // ECMA-262 patterns made only of literal letters, digits, spaces, '_' and '-' (always valid)
+  regex: '^[A-Za-z0-9 _-]*$',
 };
 
 /**
@@ -62,14 +82,8 @@ export const FORMAT_PATTERNS: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_ASSERTED_FORMATS = new Set([
   'iso-time',
   'iso-date-time',
-  'duration',
-  'uri-reference',
-  'uri-template',
   'url',
-  'regex',
-  'json-pointer',
   'json-pointer-uri-fragment',
-  'relative-json-pointer',
   'byte',
   'int32',
   'int64',
