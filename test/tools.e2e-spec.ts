@@ -134,6 +134,39 @@ describe('tool calls on the tiny Qwen2.5-template model (Hermes format)', () => 
     expect(finishes.filter((finish) => finish === 'tool_calls').length).toBe(SEEDS.length);
   }, 120_000);
 
+  it('auto beside response_format: every answer is valid calls or JSON matching the schema', async () => {
+    const schema = {
+      type: 'object',
+      properties: { summary: { type: 'string', maxLength: 12 }, score: { type: 'integer', minimum: 0, maximum: 9 } },
+      required: ['summary', 'score'],
+      additionalProperties: false,
+    };
+    const validAnswer = new Ajv2020().compile(schema);
+    const finishes = new Set<string>();
+    for (const seed of SEEDS) {
+      for (const stream of [false, true]) {
+        const params = {
+          model: 'm',
+          messages,
+          tools: TOOLS,
+          tool_choice: 'auto' as const,
+          response_format: { type: 'json_schema' as const, json_schema: { name: 'report', schema, strict: true } },
+          max_tokens: 160,
+          seed,
+        };
+        const completion = stream
+          ? await client.chat.completions.stream(params).finalChatCompletion()
+          : await client.chat.completions.create(params);
+        const [choice] = completion.choices;
+        finishes.add(choice.finish_reason);
+        if (choice.finish_reason === 'tool_calls') expectValidCalls(choice.message.tool_calls);
+        else if (choice.finish_reason === 'stop') expect(validAnswer(JSON.parse(choice.message.content ?? ''))).toBe(true);
+        else expect(choice.finish_reason).toBe('length');
+      }
+    }
+    expect(finishes.has('stop') || finishes.has('tool_calls')).toBe(true);
+  }, 240_000);
+
   it('none: no call is possible', async () => {
     const completion = await client.chat.completions.create({
       model: 'm',
@@ -220,5 +253,17 @@ describe('tool calls on the tiny Qwen2.5-template model (Hermes format)', () => 
         tool_choice: { type: 'function', function: { name: 'nope' } },
       }),
     ).rejects.toMatchObject({ status: 400, param: 'tool_choice.function.name' });
+  });
+
+  it('refuses a raw grammar beside callable tools with 400, never dropping either', async () => {
+    await expect(
+      client.chat.completions.create({
+        model: 'm',
+        messages,
+        tools: TOOLS,
+        tool_choice: 'required',
+        grammar: 'root ::= "x"',
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+    ).rejects.toMatchObject({ status: 400, param: 'grammar' });
   });
 });

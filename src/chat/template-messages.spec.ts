@@ -1,5 +1,5 @@
 import { ApiError } from '../errors/api-error';
-import { toTemplateMessages, withEmptyContent, withSystemText } from './template-messages';
+import { toTemplateMessages, withSystemText, withToolCallIdLength } from './template-messages';
 
 describe('request messages → template messages', () => {
   it('turns developer into system and joins text parts', () => {
@@ -76,16 +76,23 @@ describe('adding to the system prompt', () => {
   });
 });
 
-describe('empty instead of null content', () => {
-  it('replaces only null contents', () => {
-    expect(
-      withEmptyContent([
-        { role: 'user', content: 'hi' },
-        { role: 'assistant', content: null, tool_calls: [] },
-      ]),
-    ).toEqual([
-      { role: 'user', content: 'hi' },
-      { role: 'assistant', content: '', tool_calls: [] },
-    ]);
+describe('tool-call ids of a fixed length', () => {
+  it('maps call ids and the results answering them onto the same 9 alphanumerics', () => {
+    const [call, result, kept] = withToolCallIdLength(
+      [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'f', arguments: {} } }],
+        },
+        { role: 'tool', content: 'ok', tool_call_id: 'call_abc' },
+        { role: 'tool', content: 'ok', tool_call_id: 'A1b2C3d4E' },
+      ],
+      9,
+    );
+    const id = call.tool_calls?.[0].id;
+    expect(id).toMatch(/^[A-Za-z0-9]{9}$/);
+    expect(result.tool_call_id).toBe(id);
+    expect(kept.tool_call_id).toBe('A1b2C3d4E');
   });
 });

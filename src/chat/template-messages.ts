@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/api-error';
 import { ChatMessage, ContentPart } from '../openai/chat-completion.types';
+import { toolCallIdOfLength } from './tool-call-ids';
 
 /**
  * A message as chat templates expect it (Hugging Face `apply_chat_template` conventions): string
@@ -89,9 +90,16 @@ export function withSystemText(messages: TemplateMessage[], text: string): Templ
 }
 
 /**
- * The same messages with every `null` content as "" — for templates that concatenate content as a
- * string and so fail on the `null` OpenAI clients send beside tool calls (Qwen 3, QwQ).
+ * The same messages with every tool-call id (assistant `tool_calls[].id`, tool `tool_call_id`) as
+ * `length` alphanumerics (see `toolCallIdOfLength`), for formats whose templates demand that.
  */
-export function withEmptyContent(messages: TemplateMessage[]): TemplateMessage[] {
-  return messages.map((message) => (message.content === null ? { ...message, content: '' } : message));
+export function withToolCallIdLength(messages: TemplateMessage[], length: number): TemplateMessage[] {
+  return messages.map((message) => {
+    const out = { ...message };
+    if (out.tool_call_id !== undefined) out.tool_call_id = toolCallIdOfLength(out.tool_call_id, length);
+    if (out.tool_calls) {
+      out.tool_calls = out.tool_calls.map((call) => ({ ...call, id: toolCallIdOfLength(call.id, length) }));
+    }
+    return out;
+  });
 }

@@ -1,5 +1,7 @@
 import { CompletionRequest } from '../llama/completion-types';
-import { FormatContext, GrammarBuilder, GrammarTrigger, ToolFormat } from '../tool-formats/tool-format';
+import { LRUCache } from 'lru-cache';
+import { canonicalHash } from '../grammar/canonical-json';
+import { FormatContext, GrammarBuilder, GrammarTrigger, ToolConstraints, ToolFormat } from '../tool-formats/tool-format';
 import { ArgumentsCheck } from './tool-output';
 import { ToolRequest } from './tool-choice';
 
@@ -19,39 +21,83 @@ export interface ToolCalling {
 /** Compiles a JSON Schema into a validator returning an error message, or `undefined` when valid. */
 export type SchemaValidatorFactory = (schema: unknown) => (value: unknown) => string | undefined;
 
+/** A JSON answer constrained beside the tools (`response_format` with `tool_choice: "auto"`). */
+export interface AnswerConstraint {
+  schema: unknown;
+  /** `additionalProperties` defaults to false (OpenAI's `strict`). */
+  strict: boolean;
+}
+
 /**
- * Prepares tool calling for one request whose `tool_choice` is not `none`: the format's grammar
- * and lazy triggers as `/completion` fields, and the argument checks.
- *
- * @throws whatever the grammar builder or validator factory throws for a tool schema they refuse
+ * Prepares tool calling for requests whose `tool_choice` is not `none`: the format's grammar and
+ * lazy triggers as `/completion` fields, and the argument checks. The fields are built once per
+ * distinct (format, tools, choice, parallel, answer, what of the prompt the format's grammar reads)
+ * and kept in an LRU (npm `lru-cache`); argument validators are compiled once per schema by
+ * `validatorFor`.
  */
-export function prepareToolCalling(
-  format: ToolFormat,
-  request: ToolRequest & { choice: Exclude<ToolRequest['choice'], { mode: 'none' }> },
-  prompt: string,
-  builder: GrammarBuilder,
-  validatorFor: SchemaValidatorFactory,
-): ToolCalling {
-  const context: FormatContext = { prompt };
-  const constraints = format.constraints(request.tools, request.choice, request.parallel, builder, context);
-  const validators = new Map(request.tools.map((tool) => [tool.name, validatorFor(tool.parameters)]));
+export class ToolCallingPreparer {
+  private readonly fields: LRUCache<string, ToolCalling['fields']>;
+
+  /**
+   * @param newBuilder makes a GBNF builder for one grammar
+   * @param validatorFor compiles a tool's `parameters` into a check (cached by the factory)
+   * @param max number of grammars kept
+   */
+  constructor(
+    private readonly newBuilder: () => GrammarBuilder,
+    private readonly validatorFor: SchemaValidatorFactory,
+    max = 256,
+  ) {
+    this.fields = new LRUCache({ max });
+  }
+
+  /**
+   * Tool calling for one request rendered as `prompt`; with `answer`, a final answer that is not a
+   * call must match its schema (and the grammar is then not lazy).
+   *
+   * @throws whatever the grammar builder or validator factory throws for a schema they refuse
+   */
+  prepare(
+    format: ToolFormat,
+    request: ToolRequest & { choice: Exclude<ToolRequest['choice'], { mode: 'none' }> },
+    prompt: string,
+    answer?: AnswerConstraint,
+  ): ToolCalling {
+    const context: FormatContext = { prompt };
+    const { tools, choice, parallel } = request;
+    const key = canonicalHash({ format: format.name, tools, choice, parallel, answer, prompt: format.grammarKey?.(context) });
+    let fields = this.fields.get(key);
+    if (!fields) {
+      const builder = this.newBuilder();
+      if (answer) {
+        context.answerRule = builder.addSchema(answer.schema, 'answer', { additionalPropertiesDefault: !answer.strict });
+      }
+      fields = toFields(format.constraints(tools, choice, parallel, builder, context));
+      this.fields.set(key, fields);
+    }
+    const validators = new Map(tools.map((tool) => [tool.name, this.validatorFor(tool.parameters)]));
+    return {
+      format,
+      context,
+      fields,
+      check: (name, argumentsText) => {
+        const validate = validators.get(name);
+        if (!validate) throw new Error(`the model called '${name}', which is not among the tools`);
+        const error = validate(JSON.parse(argumentsText));
+        if (error) throw new Error(`arguments of '${name}' do not match its parameters: ${error}`);
+      },
+    };
+  }
+}
+
+function toFields(constraints: ToolConstraints): ToolCalling['fields'] {
   return {
-    format,
-    context,
-    fields: {
-      grammar: constraints.grammar,
-      grammar_lazy: constraints.grammarLazy,
-      grammar_triggers: constraints.grammarTriggers.map((trigger) => ({
-        type: TRIGGER_TYPES[trigger.type],
-        value: trigger.value,
-      })),
-      preserved_tokens: constraints.preservedTokens,
-    },
-    check: (name, argumentsText) => {
-      const validate = validators.get(name);
-      if (!validate) throw new Error(`the model called '${name}', which is not among the tools`);
-      const error = validate(JSON.parse(argumentsText));
-      if (error) throw new Error(`arguments of '${name}' do not match its parameters: ${error}`);
-    },
+    grammar: constraints.grammar,
+    grammar_lazy: constraints.grammarLazy,
+    grammar_triggers: constraints.grammarTriggers.map((trigger) => ({
+      type: TRIGGER_TYPES[trigger.type],
+      value: trigger.value,
+    })),
+    preserved_tokens: constraints.preservedTokens,
   };
 }

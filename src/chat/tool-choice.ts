@@ -23,6 +23,7 @@ export function toToolRequest(request: ChatCompletionRequest): ToolRequest | und
     name: tool.function.name,
     ...(tool.function.description !== undefined ? { description: tool.function.description } : {}),
     parameters: tool.function.parameters ?? {},
+    ...(tool.function.strict === true ? { strict: true } : {}),
   }));
   const names = new Set<string>();
   tools.forEach((tool, index) => {

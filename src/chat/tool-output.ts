@@ -36,7 +36,7 @@ export function interpretToolOutput(
   const message = format.parse(result.content, true, context);
   const toolCalls: ChatToolCall[] = message.toolCalls.map((call) => {
     check(call.name, call.arguments);
-    return { id: newToolCallId(), name: call.name, arguments: call.arguments };
+    return { id: newToolCallId(format.toolCallIdLength), name: call.name, arguments: call.arguments };
   });
   return {
     content: message.content === '' && toolCalls.length > 0 ? null : message.content,
@@ -51,7 +51,8 @@ export function interpretToolOutput(
  * Turns streamed `/completion` chunks into chat events by reparse-and-diff (per llama.cpp
  * `common_chat_msg_diff`): the text so far is parsed as a partial message after every chunk and
  * the difference is emitted; markup never reaches `content`. Finished calls are checked by `check`
- * before `done`.
+ * before `done`. A chunk's token log-probabilities (raw output, markup included) come first as a
+ * `logprobs` event.
  */
 export function toolOutputEvents(
   format: ToolFormat,
@@ -71,7 +72,7 @@ export function toolOutputEvents(
           const call = delta.toolCall;
           if (!call) continue;
           if (call.name !== undefined) {
-            ids[call.index] = newToolCallId();
+            ids[call.index] = newToolCallId(format.toolCallIdLength);
             subscriber.next({ type: 'tool_call_start', index: call.index, id: ids[call.index], name: call.name });
           }
           if (call.arguments) {
@@ -83,6 +84,8 @@ export function toolOutputEvents(
         next: (chunk) => {
           try {
             text += chunk.content;
+            const logprobs = chunk.completion_probabilities;
+            if (logprobs?.length) subscriber.next({ type: 'logprobs', logprobs });
             if (!chunk.stop) {
               const next = format.parse(text, false, context);
               emit(diffMessages(previous, next));

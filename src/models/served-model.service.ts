@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { basename } from 'node:path';
 import { compileChatTemplate } from '../chat-template/chat-template';
+import { probeTemplateCapabilities } from '../chat-template/template-capabilities';
 import { SERVER_CONFIG, ServerConfig } from '../config/server-config';
 import { readGgufMetadata } from '../gguf/gguf-metadata';
 import { detectToolFormat, FORMATS } from '../tool-formats';
@@ -60,7 +61,7 @@ export class ServedModelService implements OnModuleInit {
     });
   }
 
-  /** Compiles the template and detects the tool format once; the alias wins over the model's name. */
+  /** Compiles and probes the template and detects the tool format once; the alias wins over the model's name. */
   private async assemble(described: {
     name: string;
     template: Parameters<typeof resolveTemplateSource>[1];
@@ -69,14 +70,18 @@ export class ServedModelService implements OnModuleInit {
     contextLength?: number;
   }): Promise<ServedModel> {
     const { source, origin } = await resolveTemplateSource(this.config.chatTemplateFile, described.template);
+    const template = compileChatTemplate(source);
+    const bosToken = described.bosToken ?? '';
+    const eosToken = described.eosToken ?? '';
     return {
       id: this.config.alias ?? described.name,
       created: Math.floor(Date.now() / 1000),
-      template: compileChatTemplate(source),
+      template,
       templateOrigin: origin,
+      capabilities: probeTemplateCapabilities(template, { bos_token: bosToken, eos_token: eosToken }),
       toolFormat: this.config.toolFormat ? FORMATS[this.config.toolFormat] : detectToolFormat(source),
-      bosToken: described.bosToken ?? '',
-      eosToken: described.eosToken ?? '',
+      bosToken,
+      eosToken,
       addsBosToken: await this.llama.addsBosToken(),
       contextLength: described.contextLength,
     };

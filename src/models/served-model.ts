@@ -1,4 +1,5 @@
 import { ChatTemplate } from '../chat-template/chat-template';
+import { TemplateCapabilities } from '../chat-template/template-capabilities';
 import { ToolFormat } from '../tool-formats/tool-format';
 import { TemplateOrigin } from './template-source';
 
@@ -11,6 +12,8 @@ export interface ServedModel {
   /** Compiled chat template, reused for every request. */
   template: ChatTemplate;
   templateOrigin: TemplateOrigin;
+  /** What the template can render (system role, tool turns, …), probed once. */
+  capabilities: TemplateCapabilities;
   /** BOS/EOS token strings handed to the template. */
   bosToken: string;
   eosToken: string;

@@ -1,4 +1,4 @@
-import { escapeRegex, oneOrMore, selectTools, toolCallRule } from './grammar-helpers';
+import { answerOrCalls, escapeRegex, isLazy, oneOrMore, selectTools, toolCallRule } from './grammar-helpers';
 import { jsonValueEnd, partialMarkerSuffix, skipWhitespace } from './json-scan';
 import { GrammarTrigger, ParsedMessage, ParsedToolCall, ToolConstraints, ToolFormat } from './tool-format';
 
@@ -57,7 +57,7 @@ export function functionaryTrigger(names: string[]): GrammarTrigger {
 export const functionaryFormat: ToolFormat = {
   name: 'functionary',
   detect: (source) => source.includes('>>>all') && source.includes('>>>${recipient}'),
-  constraints(tools, choice, parallel, builder): ToolConstraints {
+  constraints(tools, choice, parallel, builder, context): ToolConstraints {
     const m = FUNCTIONARY_MARKERS;
     const selected = selectTools(tools, choice);
     const call = toolCallRule(selected, builder, (tool, args) => [
@@ -65,9 +65,12 @@ export const functionaryFormat: ToolFormat = {
       args,
     ]);
     const calls = oneOrMore(call, m.segment, parallel, builder);
-    const lazy = choice.mode === 'auto';
+    const lazy = isLazy(choice, context);
+    const root = lazy
+      ? `(${builder.literal(m.segment)})? ${calls}`
+      : answerOrCalls(calls, choice, builder, context, m.text + m.afterRecipient);
     return {
-      grammar: builder.build(lazy ? `(${builder.literal(m.segment)})? ${calls}` : calls),
+      grammar: builder.build(root),
       grammarLazy: lazy,
       grammarTriggers: lazy ? [functionaryTrigger(selected.map((tool) => tool.name))] : [],
       preservedTokens: [m.segment + m.text],

@@ -106,7 +106,7 @@ const withContent = (content: string): ParsedMessage => ({
 export const genericFormat: ToolFormat = {
   name: 'generic',
   detect: () => true,
-  constraints(tools, choice, parallel, builder): ToolConstraints {
+  constraints(tools, choice, parallel, builder, context): ToolConstraints {
     const m = GENERIC_MARKERS;
     const call = toolCallRule(selectTools(tools, choice), builder, (tool, args) => [
       builder.literal(`${m.beforeName}${tool.name}${m.beforeArguments}`),
@@ -119,7 +119,9 @@ export const genericFormat: ToolFormat = {
       `${builder.literal(m.beforeCalls)} ${calls} ${builder.literal(m.afterCalls)}`,
     );
     let root = toolCalls;
-    if (choice.mode === 'auto') {
+    if (choice.mode === 'auto' && context?.answerRule !== undefined) {
+      root = `${toolCalls} | ${context.answerRule}`;
+    } else if (choice.mode === 'auto') {
       const text = builder.addSchema({ type: 'string' }, 'response-text');
       const response = builder.addRule(
         'response',

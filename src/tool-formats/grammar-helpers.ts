@@ -1,8 +1,13 @@
-import { GrammarBuilder, ToolChoice, ToolSpec } from './tool-format';
+import { FormatContext, GrammarBuilder, ToolChoice, ToolSpec } from './tool-format';
 
 /** The tools a choice allows: the named one, or all of them. */
 export function selectTools(tools: ToolSpec[], choice: Exclude<ToolChoice, { mode: 'none' }>): ToolSpec[] {
   return choice.mode === 'named' ? tools.filter((tool) => tool.name === choice.name) : tools;
+}
+
+/** The rule matching a tool's arguments: its `parameters`, strict when the tool says so. */
+export function argumentsRule(tool: ToolSpec, builder: GrammarBuilder): string {
+  return builder.addSchema(tool.parameters, `${tool.name}-args`, { additionalPropertiesDefault: !tool.strict });
 }
 
 /**
@@ -15,9 +20,33 @@ export function toolCallRule(
   sequence: (tool: ToolSpec, args: string) => string[],
 ): string {
   const alternatives = tools.map((tool, index) =>
-    builder.addRule(`call-${index}`, sequence(tool, builder.addSchema(tool.parameters, `${tool.name}-args`)).join(' ')),
+    builder.addRule(`call-${index}`, sequence(tool, argumentsRule(tool, builder)).join(' ')),
   );
   return builder.addRule('tool-call', alternatives.join(' | '));
+}
+
+/**
+ * True when a choice's grammar engages only at the format's trigger: `auto`, unless the answer is
+ * constrained too (`context.answerRule`), which needs the grammar from the first token.
+ */
+export function isLazy(choice: Exclude<ToolChoice, { mode: 'none' }>, context?: FormatContext): boolean {
+  return choice.mode === 'auto' && context?.answerRule === undefined;
+}
+
+/**
+ * The GBNF alternatives for an output that is either the constrained answer (`context.answerRule`,
+ * after `answerPrefix` markup) or `calls`, when the choice is `auto`; otherwise just `calls`.
+ */
+export function answerOrCalls(
+  calls: string,
+  choice: Exclude<ToolChoice, { mode: 'none' }>,
+  builder: GrammarBuilder,
+  context?: FormatContext,
+  answerPrefix = '',
+): string {
+  if (choice.mode !== 'auto' || context?.answerRule === undefined) return calls;
+  const answer = answerPrefix ? `${builder.literal(answerPrefix)} ${context.answerRule}` : context.answerRule;
+  return `(${answer} | ${calls})`;
 }
 
 /** GBNF for one `item`, or with `parallel` one or more separated by `separator` (a literal text). */

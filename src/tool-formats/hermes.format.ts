@@ -1,3 +1,4 @@
+import { answerOrCalls, argumentsRule, isLazy, oneOrMore, selectTools } from './grammar-helpers';
 import { jsonValueEnd, partialMarkerSuffix, skipWhitespace } from './json-scan';
 import {
   GrammarBuilder,
@@ -41,7 +42,7 @@ const ENVELOPE = /^\s*\{\s*"name"\s*:\s*"([^"]*)"\s*,\s*"arguments"\s*:/;
 export function hermesCallRule(tools: ToolSpec[], builder: GrammarBuilder): string {
   const m = HERMES_MARKERS;
   const alternatives = tools.map((tool, index) => {
-    const args = builder.addSchema(tool.parameters, `${tool.name}-args`);
+    const args = argumentsRule(tool, builder);
     return builder.addRule(
       `call-${index}`,
       [
@@ -96,14 +97,14 @@ export function parseHermesCalls(text: string, from: number, final: boolean): Om
 export const hermesFormat: ToolFormat = {
   name: 'hermes',
   detect: isHermesTemplate,
-  constraints(tools, choice, parallel, builder): ToolConstraints {
-    const selected = choice.mode === 'named' ? tools.filter((tool) => tool.name === choice.name) : tools;
-    const call = hermesCallRule(selected, builder);
-    const root = parallel ? `${call} (${builder.literal(HERMES_MARKERS.separator)} ${call})*` : call;
+  constraints(tools, choice, parallel, builder, context): ToolConstraints {
+    const call = hermesCallRule(selectTools(tools, choice), builder);
+    const calls = oneOrMore(call, HERMES_MARKERS.separator, parallel, builder);
+    const lazy = isLazy(choice, context);
     return {
-      grammar: builder.build(root),
-      grammarLazy: choice.mode === 'auto',
-      grammarTriggers: [{ type: 'word', value: HERMES_MARKERS.open }],
+      grammar: builder.build(answerOrCalls(calls, choice, builder, context)),
+      grammarLazy: lazy,
+      grammarTriggers: lazy ? [{ type: 'word', value: HERMES_MARKERS.open }] : [],
       preservedTokens: [HERMES_MARKERS.open, HERMES_MARKERS.close],
     };
   },

@@ -1,4 +1,4 @@
-import { escapeRegex, selectTools, toolCallRule } from './grammar-helpers';
+import { answerOrCalls, escapeRegex, isLazy, selectTools, toolCallRule } from './grammar-helpers';
 import { contentBefore, matchTokens, readJsonCall, skipWhitespace } from './json-scan';
 import { GrammarTrigger, ParsedMessage, ParsedToolCall, ToolConstraints, ToolFormat } from './tool-format';
 
@@ -48,16 +48,17 @@ export const llama3Format: ToolFormat = {
   detect: (source) =>
     source.includes('<|start_header_id|>ipython<|end_header_id|>') &&
     source.includes(`"${LLAMA3_MARKERS.argumentsKey}": `),
-  constraints(tools, choice, _parallel, builder): ToolConstraints {
+  constraints(tools, choice, _parallel, builder, context): ToolConstraints {
     const m = LLAMA3_MARKERS;
     const call = toolCallRule(selectTools(tools, choice), builder, (tool, args) => [
       builder.literal(`${m.beforeName}${tool.name}${m.beforeArguments}`),
       args,
       builder.literal(m.afterArguments),
     ]);
-    const lazy = choice.mode === 'auto';
+    const lazy = isLazy(choice, context);
+    const calls = `(${builder.literal(m.pythonTag)})? ${call}`;
     return {
-      grammar: builder.build(`(${builder.literal(m.pythonTag)})? ${call}`),
+      grammar: builder.build(answerOrCalls(`(${calls})`, choice, builder, context)),
       grammarLazy: lazy,
       grammarTriggers: lazy ? [{ type: 'word', value: m.pythonTag }, LLAMA3_ANSWER_TRIGGER] : [],
       preservedTokens: [m.pythonTag],

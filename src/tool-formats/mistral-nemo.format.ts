@@ -1,4 +1,4 @@
-import { oneOrMore, selectTools, toolCallRule } from './grammar-helpers';
+import { answerOrCalls, isLazy, oneOrMore, selectTools, toolCallRule } from './grammar-helpers';
 import { contentBefore, readJsonCalls } from './json-scan';
 import { ParsedMessage, ToolConstraints, ToolFormat } from './tool-format';
 
@@ -21,8 +21,11 @@ export const MISTRAL_NEMO_MARKERS = {
   close: ']',
 } as const;
 
-/** GBNF for the 9-character alphanumeric call id. */
-const ID_RULE = '[a-zA-Z0-9]{9}';
+/** Length of a call id (alphanumerics). */
+const ID_LENGTH = 9;
+
+/** GBNF for the call id. */
+const ID_RULE = `[a-zA-Z0-9]{${ID_LENGTH}}`;
 
 /**
  * Mistral Nemo (llama.cpp "Mistral Nemo"): optional text, then `[TOOL_CALLS]` and a JSON array of
@@ -30,9 +33,10 @@ const ID_RULE = '[a-zA-Z0-9]{9}';
  */
 export const mistralNemoFormat: ToolFormat = {
   name: 'mistralNemo',
+  toolCallIdLength: ID_LENGTH,
   detect: (source) =>
     source.includes(`${MISTRAL_NEMO_MARKERS.toolCalls}${MISTRAL_NEMO_MARKERS.open}`) && !source.includes('[ARGS]'),
-  constraints(tools, choice, parallel, builder): ToolConstraints {
+  constraints(tools, choice, parallel, builder, context): ToolConstraints {
     const m = MISTRAL_NEMO_MARKERS;
     const id = builder.addRule('tool-call-id', ID_RULE);
     const call = toolCallRule(selectTools(tools, choice), builder, (tool, args) => [
@@ -47,10 +51,11 @@ export const mistralNemoFormat: ToolFormat = {
       oneOrMore(call, m.separator, parallel, builder),
       builder.literal(m.close),
     ].join(' ');
+    const lazy = isLazy(choice, context);
     return {
-      grammar: builder.build(root),
-      grammarLazy: choice.mode === 'auto',
-      grammarTriggers: [{ type: 'word', value: m.toolCalls }],
+      grammar: builder.build(answerOrCalls(`(${root})`, choice, builder, context)),
+      grammarLazy: lazy,
+      grammarTriggers: lazy ? [{ type: 'word', value: m.toolCalls }] : [],
       preservedTokens: [m.toolCalls],
     };
   },

@@ -1,4 +1,4 @@
-import { escapeRegex, gbnfTextWithout, oneOrMore, selectTools, toolCallRule } from './grammar-helpers';
+import { answerOrCalls, escapeRegex, gbnfTextWithout, isLazy, oneOrMore, selectTools, toolCallRule } from './grammar-helpers';
 import { hermesCallRule, HERMES_MARKERS, isHermesTemplate, parseHermesCalls } from './hermes.format';
 import { CallRead, contentBefore, jsonValueEnd, matchLiteral, partialMarkerSuffix, skipWhitespace } from './json-scan';
 import {
@@ -99,10 +99,13 @@ function reasoningFormat(name: string, detect: (source: string) => boolean, call
   return {
     name,
     detect,
+    grammarKey: (context) =>
+      JSON.stringify([promptOpensThink(context.prompt), promptClosesThink(context.prompt)]),
     constraints(tools, choice, parallel, builder, context): ToolConstraints {
       const thinkOpen = promptOpensThink(context?.prompt);
-      const callsRule = calls.callsRule(selectTools(tools, choice), parallel, builder);
-      const lazy = choice.mode === 'auto';
+      const toolCalls = calls.callsRule(selectTools(tools, choice), parallel, builder);
+      const callsRule = answerOrCalls(toolCalls, choice, builder, context);
+      const lazy = isLazy(choice, context);
       let root = callsRule;
       if (!lazy && !promptClosesThink(context?.prompt)) {
         const thinkText = builder.addRule('think-text', gbnfTextWithout(m.close));

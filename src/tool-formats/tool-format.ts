@@ -9,6 +9,11 @@ export interface ToolSpec {
   name: string;
   description?: string;
   parameters: Record<string, unknown>;
+  /**
+   * OpenAI's `strict`: the arguments follow `parameters` exactly, so objects that leave
+   * `additionalProperties` out get `false` instead of the JSON Schema default `true`.
+   */
+  strict?: boolean;
 }
 
 /** OpenAI `tool_choice`, normalised. */
@@ -36,8 +41,12 @@ export interface ToolConstraints {
 
 /** Builds grammars; implemented by `src/grammar`'s `GbnfBuilder`. */
 export interface GrammarBuilder {
-  /** Adds the rules for one JSON Schema; returns the rule name matching its JSON values. */
-  addSchema(schema: unknown, name: string): string;
+  /**
+   * Adds the rules for one JSON Schema; returns the rule name matching its JSON values.
+   * `additionalPropertiesDefault` is the `additionalProperties` assumed where the schema leaves it
+   * out (default `true`, the JSON Schema spec's).
+   */
+  addSchema(schema: unknown, name: string, options?: { additionalPropertiesDefault?: boolean }): string;
   /** An escaped GBNF string literal. */
   literal(text: string): string;
   /** Adds a named rule; returns its name. */
@@ -77,6 +86,12 @@ export interface FormatContext {
    * the output then starts inside it.
    */
   prompt?: string;
+  /**
+   * A GBNF rule (already added to the builder) that a final answer which is not a call must match:
+   * tools together with `response_format`. With `tool_choice: "auto"` the grammar is then not
+   * lazy: the output is that answer, or the calls.
+   */
+  answerRule?: string;
 }
 
 /** How the generic format describes tools in its system prompt (`--tools-prompt-style`). */
@@ -89,6 +104,11 @@ export interface ToolFormat {
   /** True when a chat template's source is written for this format. */
   detect(templateSource: string): boolean;
   /**
+   * Length of the alphanumeric tool-call ids this format's templates demand (Mistral: 9): ids we
+   * generate have it, and ids in the history are mapped onto it. Absent: OpenAI-style `call_…` ids.
+   */
+  readonly toolCallIdLength?: number;
+  /**
    * Grammar and triggers for these tools and choice (`choice` is never `none`; a named choice is
    * among `tools`). `parallel` false allows exactly one call; formats whose template renders a
    * single call per turn (Llama 3.x) always allow exactly one.
@@ -100,6 +120,12 @@ export interface ToolFormat {
     builder: GrammarBuilder,
     context?: FormatContext,
   ): ToolConstraints;
+  /**
+   * What of `context.prompt` this format's grammar depends on, as text for a cache key (reasoning
+   * formats: whether the prompt opens or closes a think block). Absent: nothing; the grammar then
+   * depends only on the tools, the choice, `parallel` and `context.answerRule`.
+   */
+  grammarKey?(context: FormatContext): string;
   /**
    * Parses all text generated so far. With `final` false the text may end anywhere; the result's
    * content and argument texts are then prefixes of the final ones (reparse-and-diff streaming).

@@ -7,12 +7,19 @@ import { testAssets } from './test-assets';
 
 /**
  * A tiny random-weight model carrying llama.cpp's real `vocab` and real chat `template` (file names
- * in its `models/` and `models/templates/`), made once in the cache and reused.
+ * in its `models/` and `models/templates/`), made once in the cache and reused. `addedTokens`
+ * (id → text) put the model family's special tokens over vocab entries (see `createTinyModel`);
+ * `variant` names such a set in the file name.
  */
-export async function ensureFormatModel(vocab: string, template: string): Promise<string> {
+export async function ensureFormatModel(
+  vocab: string,
+  template: string,
+  added: { variant: string; tokens: Readonly<Record<number, string>> } = { variant: '', tokens: {} },
+): Promise<string> {
   const { llamaCppDir } = testAssets();
   const dir = join(cacheRoot(), 'models');
-  const path = join(dir, `tiny-${template.replace(/\.jinja$/, '')}-${vocab.replace(/\.gguf$/, '')}.gguf`);
+  const suffix = added.variant ? `-${added.variant}` : '';
+  const path = join(dir, `tiny-${template.replace(/\.jinja$/, '')}-${vocab.replace(/\.gguf$/, '')}${suffix}.gguf`);
   if (existsSync(path)) return path;
   await mkdir(dir, { recursive: true });
   await createTinyModel({
@@ -20,6 +27,7 @@ export async function ensureFormatModel(vocab: string, template: string): Promis
     chatTemplate: await readFile(join(llamaCppDir, 'models', 'templates', template), 'utf8'),
     outputPath: `${path}.partial`,
     name: template.replace(/\.jinja$/, ''),
+    addedTokens: added.tokens,
   });
   await rename(`${path}.partial`, path);
   return path;
