@@ -1,14 +1,6 @@
 import OpenAI from 'openai';
 import { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import {
-  childPids,
-  CliProcess,
-  eventually,
-  isAlive,
-  isHealthy,
-  spawnCli,
-  startServe,
-} from './support/cli-process';
+import { childPids, CliProcess, eventually, isAlive, isHealthy, spawnCli, startServe, stopCli } from './support/cli-process';
 import { expectOpenAISchema } from './support/openai-schemas';
 import { testAssets } from './support/test-assets';
 
@@ -26,12 +18,7 @@ describe('llama-tools-server serve (real llama-server, openai SDK)', () => {
     client = new OpenAI({ baseURL: `${cli.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
   }, 120_000);
 
-  afterAll(async () => {
-    if (cli.process.exitCode === null && cli.process.signalCode === null) {
-      cli.process.kill('SIGKILL');
-      await cli.exited;
-    }
-  });
+  afterAll(() => stopCli(cli));
 
   const messages: OpenAI.ChatCompletionMessageParam[] = [
     { role: 'system', content: 'You are terse.' },

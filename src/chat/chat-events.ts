@@ -1,3 +1,4 @@
+import { TokenProbability } from '../llama/completion-types';
 import { CompletionUsage, FinishReason } from '../openai/chat-completion.types';
 
 /** A tool call of a finished answer: `arguments` is complete, schema-valid JSON text. */
@@ -16,14 +17,19 @@ export interface ChatResult {
   toolCalls: ChatToolCall[];
   finishReason: FinishReason;
   usage: CompletionUsage;
+  /** With `logprobs: true`: every generated token (of the raw output, tool-call markup included). */
+  logprobs?: TokenProbability[];
 }
 
 /**
  * One step of a streamed chat completion, then a final `done`. A tool call starts with
- * `tool_call_start` (its id and name) and grows by `tool_call_arguments` fragments.
+ * `tool_call_start` (its id and name) and grows by `tool_call_arguments` fragments. With
+ * `logprobs: true` the tokens' log-probabilities ride on the `content` they produced, or come as a
+ * `logprobs` event when they produced no content (held back, tool-call markup).
  */
 export type ChatStreamEvent =
-  | { type: 'content'; content: string }
+  | { type: 'content'; content: string; logprobs?: TokenProbability[] }
+  | { type: 'logprobs'; logprobs: TokenProbability[] }
   | { type: 'reasoning'; reasoning: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_arguments'; index: number; arguments: string }

@@ -28,6 +28,6 @@ const schemaValidatorFactory = (): SchemaValidatorFactory => {
     { provide: GRAMMAR_BUILDER_FACTORY, useValue: () => new GbnfBuilder() },
     { provide: SCHEMA_VALIDATOR_FACTORY, useFactory: schemaValidatorFactory },
   ],
-  exports: [ChatCompletionService],
+  exports: [ChatCompletionService, StructuredOutputService],
 })
 export class ChatModule {}

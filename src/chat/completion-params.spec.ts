@@ -1,5 +1,5 @@
 import { ApiError } from '../errors/api-error';
-import { finishReasonOf, toCompletionRequest } from './completion-params';
+import { chatTopLogprobs, finishReasonOf, nProbsFor, toCompletionRequest, usageOf } from './completion-params';
 
 describe('OpenAI → /completion parameters', () => {
   const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -52,8 +52,37 @@ describe('OpenAI → /completion parameters', () => {
 
   it('refuses what it cannot honour instead of ignoring it', () => {
     expect(() => toCompletionRequest({ messages, n: 2 }, 'P')).toThrow(ApiError);
-    expect(() => toCompletionRequest({ messages, logprobs: true }, 'P')).toThrow(/logprobs/);
     expect(toCompletionRequest({ messages, n: 1 }, 'P')).toEqual({ prompt: 'P', cache_prompt: true });
+  });
+
+  it('sends token prompts, grammars and n_probs as given', () => {
+    expect(toCompletionRequest({ max_tokens: 3 }, [1, 2], 'root ::= "a"', 2)).toEqual({
+      prompt: [1, 2],
+      cache_prompt: true,
+      n_predict: 3,
+      grammar: 'root ::= "a"',
+      n_probs: 2,
+    });
+  });
+
+  it('asks llama-server for at least one candidate when log-probabilities are wanted', () => {
+    expect(nProbsFor(undefined)).toBeUndefined();
+    expect(nProbsFor(0)).toBe(1);
+    expect(nProbsFor(5)).toBe(5);
+  });
+
+  it('reads chat logprobs and top_logprobs as OpenAI does', () => {
+    expect(chatTopLogprobs({})).toBeUndefined();
+    expect(chatTopLogprobs({ logprobs: false })).toBeUndefined();
+    expect(chatTopLogprobs({ logprobs: true })).toBe(0);
+    expect(chatTopLogprobs({ logprobs: true, top_logprobs: 3 })).toBe(3);
+    expect(() => chatTopLogprobs({ top_logprobs: 3 })).toThrow(/requires 'logprobs'/);
+  });
+
+  it('takes usage from llama-server counts', () => {
+    expect(
+      usageOf({ content: '', stop: true, tokens_evaluated: 7, tokens_predicted: 3, timings: { cache_n: 4 } }),
+    ).toEqual({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10, prompt_tokens_details: { cached_tokens: 4 } });
   });
 
   it('maps stop_type to finish_reason', () => {

@@ -1,28 +1,26 @@
 import { ApiError } from '../errors/api-error';
-import { CompletionRequest, StopType } from '../llama/completion-types';
+import { CompletionRequest, CompletionResult, StopType } from '../llama/completion-types';
 import { LLAMA_CPP_SAMPLING_EXTRAS } from '../openai/chat-completion-request.schema';
-import { ChatCompletionRequest, FinishReason } from '../openai/chat-completion.types';
+import { CompletionUsage, SamplingFields } from '../openai/chat-completion.types';
 
 /**
- * Maps an OpenAI chat request's sampling fields onto llama-server's `/completion` body (per
- * llama.cpp tools/server/README.md): `max_completion_tokens`/`max_tokens` → `n_predict`,
- * `temperature`, `top_p`, `stop` (always an array), `seed`, penalties, `logit_bias`, the llama.cpp
- * extras under their own names, `cache_prompt: true` always, and `grammar` (GBNF, see
- * `StructuredOutputService`) when the output is constrained.
+ * Maps an OpenAI request's sampling fields onto llama-server's `/completion` body (per llama.cpp
+ * tools/server/README.md): `max_completion_tokens`/`max_tokens` → `n_predict`, `temperature`,
+ * `top_p`, `stop` (always an array), `seed`, penalties, `logit_bias`, the llama.cpp extras under
+ * their own names, `cache_prompt: true` always, `grammar` (GBNF, see `StructuredOutputService`)
+ * when the output is constrained, and `n_probs` when token log-probabilities are wanted (see
+ * `nProbsFor`).
  *
- * @throws ApiError `unsupported_value` for `n` other than 1, `unsupported_parameter` for features
- *   this service does not provide yet (`logprobs`)
+ * @throws ApiError `unsupported_value` for `n` other than 1
  */
 export function toCompletionRequest(
-  request: ChatCompletionRequest,
-  prompt: string,
+  request: SamplingFields & { max_completion_tokens?: number | null },
+  prompt: string | number[],
   grammar?: string,
+  nProbs?: number,
 ): CompletionRequest {
   if (request.n !== undefined && request.n !== null && request.n !== 1) {
     throw new ApiError('unsupported_value', 'Only n=1 is supported.', 'n');
-  }
-  if (request.logprobs) {
-    throw new ApiError('unsupported_parameter', "'logprobs' is not supported yet.", 'logprobs');
   }
   const body: CompletionRequest = { prompt, cache_prompt: true };
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
@@ -34,7 +32,35 @@ export function toCompletionRequest(
   if (request.logit_bias) body.logit_bias = request.logit_bias;
   copyDefined(request, body, LLAMA_CPP_SAMPLING_EXTRAS);
   if (grammar !== undefined) body.grammar = grammar;
+  if (nProbs !== undefined) body.n_probs = nProbs;
   return body;
+}
+
+/**
+ * llama-server's `n_probs` when `topCount` alternatives per token are wanted: at least 1, since
+ * 0 reports nothing, not even the chosen token's log-probability. `undefined` when none are wanted.
+ */
+export function nProbsFor(topCount: number | undefined): number | undefined {
+  return topCount === undefined ? undefined : Math.max(1, topCount);
+}
+
+/**
+ * How many top alternatives per token a Chat Completions request wants (OpenAI `logprobs` and
+ * `top_logprobs`): `undefined` without `logprobs: true`, else `top_logprobs` (default 0).
+ *
+ * @throws ApiError `invalid_value` for `top_logprobs` without `logprobs: true` (as OpenAI does)
+ */
+export function chatTopLogprobs(request: { logprobs?: boolean | null; top_logprobs?: number | null }):
+  | number
+  | undefined {
+  const top = request.top_logprobs ?? undefined;
+  if (!request.logprobs) {
+    if (top !== undefined) {
+      throw new ApiError('invalid_value', "'top_logprobs' requires 'logprobs' to be true.", 'top_logprobs');
+    }
+    return undefined;
+  }
+  return top ?? 0;
 }
 
 function copyDefined(
@@ -48,6 +74,21 @@ function copyDefined(
 }
 
 /** llama-server's `stop_type` (and context truncation) as an OpenAI `finish_reason`. */
-export function finishReasonOf(stopType: StopType | undefined, truncated?: boolean): FinishReason {
+export function finishReasonOf(stopType: StopType | undefined, truncated?: boolean): 'stop' | 'length' {
   return stopType === 'limit' || truncated ? 'length' : 'stop';
+}
+
+/**
+ * OpenAI `CompletionUsage` from llama-server's counts: `tokens_evaluated` (prompt),
+ * `tokens_predicted` (completion), `timings.cache_n` (prompt tokens reused from its cache).
+ */
+export function usageOf(result: CompletionResult): CompletionUsage {
+  const prompt = result.tokens_evaluated ?? 0;
+  const completion = result.tokens_predicted ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: result.timings?.cache_n ?? 0 },
+  };
 }

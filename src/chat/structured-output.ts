@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import {
   GbnfBuilder,
@@ -8,6 +8,7 @@ import {
   SchemaConversionError,
 } from '../grammar';
 import { ChatCompletionRequest } from '../openai/chat-completion.types';
+import { CHAT_OBSERVER, ChatObserver } from './chat-observer';
 
 /** What a request asks of the output's shape, resolved for one completion. */
 export interface OutputConstraint {
@@ -15,6 +16,8 @@ export interface OutputConstraint {
   grammar: string;
   /** JSON Schema the finished content must satisfy (absent for a raw `grammar`). */
   schema?: unknown;
+  /** True when objects leaving `additionalProperties` out get `false` (OpenAI's `strict`). */
+  strict?: boolean;
 }
 
 /** Generated JSON that fails its schema: a bug of the converter, never the client's fault. */
@@ -34,8 +37,12 @@ const JSON_OBJECT_SCHEMA = { type: 'object' };
 @Injectable()
 export class StructuredOutputService {
   private readonly logger = new Logger('StructuredOutput');
-  private readonly grammars = new GrammarCache();
+  private readonly grammars: GrammarCache;
   private readonly validator = new JsonValidator();
+
+  constructor(@Optional() @Inject(CHAT_OBSERVER) observer?: ChatObserver) {
+    this.grammars = new GrammarCache(undefined, observer && ((hit) => observer.grammarCacheLookup(hit)));
+  }
 
   /**
    * The constraint a request asks for, if any:
@@ -50,7 +57,9 @@ export class StructuredOutputService {
    *   `unsupported_schema` (400, naming keyword and JSON Pointer) for a schema that cannot be
    *   enforced exactly, `invalid_request` when `grammar` is combined with a JSON response format
    */
-  constraintFor(request: ChatCompletionRequest): OutputConstraint | undefined {
+  constraintFor(
+    request: Pick<ChatCompletionRequest, 'response_format' | 'grammar' | 'json_schema'>,
+  ): OutputConstraint | undefined {
     const format = request.response_format;
     const wantsJson = format !== undefined && format !== null && format.type !== 'text';
     if (typeof request.grammar === 'string' && (wantsJson || request.json_schema !== undefined)) {
@@ -67,7 +76,7 @@ export class StructuredOutputService {
     }
     if (format?.type === 'json_object') {
       if (format.schema !== undefined) return this.forSchema(format.schema, false, 'response_format.schema');
-      return { grammar: JSON_OBJECT_GRAMMAR, schema: JSON_OBJECT_SCHEMA };
+      return { grammar: JSON_OBJECT_GRAMMAR, schema: JSON_OBJECT_SCHEMA, strict: false };
     }
     if (request.json_schema !== undefined && request.json_schema !== null) {
       return this.forSchema(request.json_schema, false, 'json_schema');
@@ -92,7 +101,7 @@ export class StructuredOutputService {
     try {
       this.validator.compile(schema);
       const grammar = this.grammars.get(schema, { additionalPropertiesDefault: !strict });
-      return { grammar, schema };
+      return { grammar, schema, strict };
     } catch (error) {
       if (error instanceof InvalidSchemaError) {
         throw new ApiError('invalid_schema', `Invalid schema for '${param}': ${error.message}`, param);

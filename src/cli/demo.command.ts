@@ -25,6 +25,8 @@ export async function demoCommand(): Promise<void> {
       llamaServerArgs: [],
       toolsPromptStyle: 'json-schema',
       healthTimeoutMs: 600_000,
+      timeoutMs: 600_000,
+      shutdownGraceMs: 30_000,
       cacheDir: root,
       logLevel: 'warn',
     });

@@ -1,6 +1,8 @@
 import { Argv } from 'yargs';
 import { cacheRoot } from '../llama/cache-dir';
-import { LOG_LEVELS, LogLevel, ServerConfig } from '../config/server-config';
+import { collectApiKeys } from '../auth/api-keys';
+import { LOG_FORMATS, LOG_LEVELS, LogFormat, LogLevel, POOLING_TYPES, ServerConfig } from '../config/server-config';
+import { DEFAULT_REQUEST_LIMITS } from '../limits/request-limits';
 import { FORMATS, ToolFormatName } from '../tool-formats';
 import { ToolsPromptStyle } from '../tool-formats/tool-format';
 
@@ -46,6 +48,19 @@ export function withServeOptions<T>(yargs: Argv<T>) {
       describe: 'layers to offload to the GPU (llama-server -ngl)',
     })
     .option('threads', { alias: 't', type: 'number', describe: 'CPU threads (llama-server -t)' })
+    .option('embedding', {
+      alias: 'embeddings',
+      type: 'boolean',
+      describe: 'serve /v1/embeddings with the chat model, in a second llama-server started with --embedding',
+    })
+    .option('embedding-model', {
+      type: 'string',
+      describe: 'GGUF model serving /v1/embeddings, in a second llama-server started with --embedding',
+    })
+    .option('pooling', {
+      choices: POOLING_TYPES,
+      describe: "pooling of the embedding llama-server (default: the model's own; mean for the chat model)",
+    })
     .option('tool-format', {
       choices: Object.keys(FORMATS) as ToolFormatName[],
       describe: 'tool-call format, instead of detecting it from the chat template',
@@ -60,13 +75,80 @@ export function withServeOptions<T>(yargs: Argv<T>) {
       default: 600,
       describe: "seconds to wait for llama-server's /health at start-up",
     })
+    .option('queue-size', {
+      type: 'number',
+      describe: 'requests that may wait for a free slot; more are answered 429 (default: 4 × slots)',
+    })
+    .option('timeout', {
+      alias: 'to',
+      type: 'number',
+      default: 600,
+      describe: 'seconds llama-server may stay silent (before its answer, or between stream events) before 504',
+    })
+    .option('shutdown-grace', {
+      type: 'number',
+      default: 30,
+      describe: 'seconds in-flight requests may take to finish on SIGTERM/SIGINT',
+    })
     .option('log-level', {
       choices: LOG_LEVELS,
       default: 'log' as LogLevel,
       describe: "log verbosity; llama-server's output is logged at debug",
     })
+    .option('log-format', {
+      choices: LOG_FORMATS,
+      default: 'text' as LogFormat,
+      describe: 'log lines as readable text or as JSON objects (pino), with the request id',
+    })
+    .option('api-key', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      describe: 'API key clients must send as "Authorization: Bearer KEY"; repeatable, or comma-separated (also env LLAMA_API_KEY)',
+    })
+    .option('api-key-file', {
+      type: 'string',
+      describe: 'file of API keys, one per line (as llama-server)',
+    })
+    .option('endpoint-api-key', {
+      type: 'string',
+      describe: 'API key of the --endpoint llama-server, sent as "Authorization: Bearer KEY"',
+    })
+    .option('max-body-size', {
+      type: 'number',
+      default: DEFAULT_REQUEST_LIMITS.maxBodyBytes,
+      describe: 'largest request body in bytes; larger ones get 413',
+    })
+    .option('max-tokens-limit', {
+      type: 'number',
+      default: DEFAULT_REQUEST_LIMITS.maxTokens,
+      describe: 'largest max_tokens / max_completion_tokens a request may ask for',
+    })
+    .option('max-messages', {
+      type: 'number',
+      default: DEFAULT_REQUEST_LIMITS.maxMessages,
+      describe: 'most messages in one request',
+    })
+    .option('max-tools', {
+      type: 'number',
+      default: DEFAULT_REQUEST_LIMITS.maxTools,
+      describe: 'most tools in one request',
+    })
+    .option('max-schema-size', {
+      type: 'number',
+      default: DEFAULT_REQUEST_LIMITS.maxSchemaBytes,
+      describe: 'largest JSON Schema of one tool or response_format, in bytes of JSON',
+    })
     .check((argv) => {
       if (!argv.model && !argv.endpoint) throw new Error('either --model or --endpoint is required');
+      if (argv.embedding && !argv.model && !argv['embedding-model']) {
+        throw new Error('--embedding embeds with --model; with --endpoint alone, give --embedding-model');
+      }
+      if (argv['queue-size'] !== undefined && !(Number.isInteger(argv['queue-size']) && argv['queue-size'] >= 0)) {
+        throw new Error('--queue-size must be a whole number ≥ 0');
+      }
+      if (!(argv.timeout > 0)) throw new Error('--timeout must be a number of seconds > 0');
+      if (!(argv['shutdown-grace'] >= 0)) throw new Error('--shutdown-grace must be a number of seconds ≥ 0');
       return true;
     });
 }
@@ -88,10 +170,26 @@ export function toServerConfig(argv: ServeArgs & { '--'?: Array<string | number>
     nGpuLayers: argv['n-gpu-layers'],
     threads: argv.threads,
     llamaServerArgs: (argv['--'] ?? []).map(String),
+    embedding: argv.embedding,
+    embeddingModel: argv['embedding-model'],
+    pooling: argv.pooling,
     toolFormat: argv['tool-format'],
     toolsPromptStyle: argv['tools-prompt-style'],
     healthTimeoutMs: argv['health-timeout'] * 1000,
     cacheDir: cacheRoot(),
+    queueSize: argv['queue-size'],
+    timeoutMs: argv.timeout * 1000,
+    shutdownGraceMs: argv['shutdown-grace'] * 1000,
     logLevel: argv['log-level'],
+    logFormat: argv['log-format'],
+    apiKeys: collectApiKeys(argv['api-key'], argv['api-key-file'], process.env.LLAMA_API_KEY),
+    endpointApiKey: argv['endpoint-api-key'],
+    limits: {
+      maxBodyBytes: argv['max-body-size'],
+      maxTokens: argv['max-tokens-limit'],
+      maxMessages: argv['max-messages'],
+      maxTools: argv['max-tools'],
+      maxSchemaBytes: argv['max-schema-size'],
+    },
   };
 }

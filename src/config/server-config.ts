@@ -1,3 +1,4 @@
+import type { RequestLimits } from '../limits/request-limits';
 import type { ToolFormatName } from '../tool-formats';
 import type { ToolsPromptStyle } from '../tool-formats/tool-format';
 
@@ -30,6 +31,15 @@ export interface ServerConfig {
   threads?: number;
   /** Extra llama-server arguments, verbatim (everything after `--`). */
   llamaServerArgs: string[];
+  /**
+   * Serve `/v1/embeddings` with the chat model, in a second llama-server started with `--embedding`
+   * (`--embedding`; a llama-server started so serves nothing else).
+   */
+  embedding?: boolean;
+  /** Serve `/v1/embeddings` with this GGUF, in a second llama-server started with `--embedding` (`--embedding-model`). */
+  embeddingModel?: string;
+  /** Pooling of the embedding llama-server (`--pooling`); default: the embedding model's own, `mean` for the chat model. */
+  pooling?: PoolingType;
   /** Tool-call format to use instead of the one detected from the chat template (`--tool-format`). */
   toolFormat?: ToolFormatName;
   /** How the generic tool format describes tools in the system prompt (`--tools-prompt-style`). */
@@ -38,9 +48,38 @@ export interface ServerConfig {
   healthTimeoutMs: number;
   /** Cache root for source, builds and demo models. */
   cacheDir: string;
+  /** Requests that may wait for a free slot (`--queue-size`); beyond it 429. Default 4 × slots. */
+  queueSize?: number;
+  /**
+   * Upstream timeout in ms (`--timeout`, seconds on the command line, as llama-server's `-to`): the
+   * longest llama-server may stay silent — before the first byte of its answer, or between two
+   * streamed events — before the request is aborted with 504.
+   */
+  timeoutMs: number;
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish, in ms (`--shutdown-grace`). */
+  shutdownGraceMs: number;
   /** Log verbosity of the service (`--log-level`); llama-server's output is logged at `debug`. */
   logLevel: LogLevel;
+  /** Log lines as JSON objects (pino) or as readable text (pino-pretty) (`--log-format`); default text. */
+  logFormat?: LogFormat;
+  /**
+   * Keys clients must send as `Authorization: Bearer <key>` (`--api-key`, `--api-key-file`, env
+   * `LLAMA_API_KEY`, as llama-server); none or empty: no authentication.
+   */
+  apiKeys?: string[];
+  /** Key sent to the `--endpoint` llama-server as `Authorization: Bearer` (`--endpoint-api-key`). */
+  endpointApiKey?: string;
+  /** Request caps (`--max-body-size`, `--max-tokens-limit`, …); unset ones take their defaults. */
+  limits?: Partial<RequestLimits>;
 }
+
+/** Log line formats of `--log-format`. */
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** llama-server's `--pooling` types (pooled ones; `none` gives per-token vectors, not OpenAI's shape). */
+export const POOLING_TYPES = ['mean', 'cls', 'last'] as const;
+export type PoolingType = (typeof POOLING_TYPES)[number];
 
 /** Log levels, most verbose last (Nest's LogLevel names). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;

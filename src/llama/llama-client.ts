@@ -1,7 +1,20 @@
 import { createParser, EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
-import { CompletionRequest, CompletionResult, LlamaServerProps } from './completion-types';
-import { UpstreamResponseError, UpstreamUnavailableError } from './upstream-errors';
+import {
+  CompletionRequest,
+  CompletionResult,
+  DetokenizeRequest,
+  DetokenizeResponse,
+  EmbeddingsRequest,
+  EmbeddingsResult,
+  LlamaServerProps,
+  TokenizeRequest,
+  TokenizeResponse,
+} from './completion-types';
+import { IdleTimeout } from './idle-timeout';
+import { LlamaObserver } from './llama-observer';
+import { QueueFullError, SlotLease, SlotScheduler } from './slot-scheduler';
+import { UpstreamResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from './upstream-errors';
 
 /** Where the client finds llama-server right now (the port changes when it is restarted). */
 export interface UpstreamLocation {
@@ -9,32 +22,76 @@ export interface UpstreamLocation {
   baseUrl(): string;
   /** False while llama-server is starting, crashed or restarting. */
   isReady(): boolean;
+  /** Key llama-server expects as `Authorization: Bearer` (its `--api-key`), if any. */
+  apiKey?(): string | undefined;
 }
+
+/** How the client schedules and times `/completion` requests. */
+export interface LlamaClientOptions {
+  /**
+   * llama-server's slots: every `/completion` request first takes a slot lease (waiting in its
+   * queue when all are busy) and sends the slot as `id_slot`, so prompts reuse the slot's cache.
+   */
+  slots?: SlotScheduler;
+  /**
+   * Upstream timeout in ms: the longest llama-server may stay silent (before the first byte of its
+   * answer, or between two streamed events) before the request is aborted with
+   * `UpstreamTimeoutError`. None when absent.
+   */
+  timeoutMs?: number;
+  /** Told about first tokens and finished completions (metrics). */
+  observer?: LlamaObserver;
+}
+
+/** How long `healthy()` waits for llama-server's `/health`, in ms. */
+const HEALTH_PROBE_TIMEOUT_MS = 5000;
 
 /**
  * HTTP client of llama-server's native API (per llama.cpp tools/server/README.md): `POST
- * /completion` whole or streamed (SSE), `GET /props`, `GET /health`. Uses Node's fetch.
+ * /completion` whole or streamed (SSE), `POST /tokenize`, `POST /detokenize`, `POST /embeddings`,
+ * `GET /props`, `GET /health`. Uses Node's fetch.
  *
  * Every method throws/emits `UpstreamUnavailableError` when llama-server is not ready or cannot be
  * reached, and `UpstreamResponseError` (with llama-server's status and message) when it answers
- * with an error.
+ * with an error. `/completion` requests also fail with `QueueFullError` (every slot busy, queue
+ * full) and `UpstreamTimeoutError` (llama-server silent for longer than `timeoutMs`).
  */
 export class LlamaClient {
-  constructor(private readonly upstream: UpstreamLocation) {}
+  constructor(
+    private readonly upstream: UpstreamLocation,
+    private readonly options: LlamaClientOptions = {},
+  ) {}
 
-  /** `POST /completion` without streaming. */
+  /**
+   * `POST /completion` without streaming, on a slot of the scheduler (held until the answer has
+   * been read, or `signal` aborts).
+   */
   async complete(body: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
-    const response = await this.post('/completion', { ...body, stream: false }, signal);
-    return (await response.json()) as CompletionResult;
+    const lease = await this.acquireSlot(body, signal);
+    const idle = new IdleTimeout(this.options.timeoutMs, signal);
+    try {
+      const response = await this.post('/completion', { ...body, ...slotOf(lease), stream: false }, idle.signal);
+      const result = (await response.json()) as CompletionResult;
+      this.options.observer?.completionFinished(result);
+      return result;
+    } catch (error) {
+      throw idle.timedOut ? new UpstreamTimeoutError(this.options.timeoutMs!) : error;
+    } finally {
+      idle.dispose();
+      lease?.release();
+    }
   }
 
   /**
-   * `POST /completion` with `stream: true`: one emission per SSE event, completing after the
-   * event with `stop: true`. Unsubscribing aborts the upstream request.
+   * `POST /completion` with `stream: true`, on a slot of the scheduler: one emission per SSE
+   * event, completing after the event with `stop: true`. Unsubscribing aborts the upstream request
+   * (or leaves the queue) and frees the slot at once.
    */
   completeStream(body: CompletionRequest): Observable<CompletionResult> {
     return new Observable<CompletionResult>((subscriber) => {
       const abort = new AbortController();
+      let lease: SlotLease | undefined;
+      let sentAt: number | undefined;
       const parser = createParser({
         onEvent: (event: EventSourceMessage) => {
           const data = JSON.parse(event.data) as CompletionResult | { error: { message: string; code?: number } };
@@ -42,30 +99,78 @@ export class LlamaClient {
             subscriber.error(new UpstreamResponseError(data.error.code ?? 500, data.error.message));
             return;
           }
+          if (sentAt !== undefined) {
+            this.options.observer?.firstToken((performance.now() - sentAt) / 1000);
+            sentAt = undefined;
+          }
+          if (data.stop) this.options.observer?.completionFinished(data);
           subscriber.next(data);
           if (data.stop) subscriber.complete();
         },
       });
       (async () => {
-        const response = await this.post('/completion', { ...body, stream: true }, abort.signal);
-        const decoder = new TextDecoder();
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          parser.feed(decoder.decode(chunk, { stream: true }));
+        lease = await this.acquireSlot(body, abort.signal);
+        const idle = new IdleTimeout(this.options.timeoutMs, abort.signal);
+        try {
+          const request = { ...body, ...slotOf(lease), stream: true };
+          sentAt = performance.now();
+          const response = await this.post('/completion', request, idle.signal);
+          const decoder = new TextDecoder();
+          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+            idle.touch();
+            parser.feed(decoder.decode(chunk, { stream: true }));
+          }
+        } catch (error) {
+          throw idle.timedOut ? new UpstreamTimeoutError(this.options.timeoutMs!) : error;
+        } finally {
+          idle.dispose();
         }
         if (!subscriber.closed) {
           subscriber.error(new UpstreamUnavailableError('llama-server closed the stream early'));
         }
-      })().catch((error: unknown) => {
-        if (!abort.signal.aborted) subscriber.error(toUpstreamError(error));
-      });
-      return () => abort.abort();
+      })()
+        .catch((error: unknown) => {
+          if (!abort.signal.aborted) subscriber.error(toUpstreamError(error));
+        })
+        .finally(() => lease?.release());
+      return () => {
+        abort.abort();
+        lease?.release();
+      };
     });
   }
 
-  /** `GET /props`: the loaded model's chat template, BOS/EOS strings, slots. */
+  /**
+   * `GET /props`: the loaded model's chat template, BOS/EOS strings, slots (typed: the fields we
+   * read; the object is llama-server's whole answer).
+   */
   async props(): Promise<LlamaServerProps> {
     const response = await this.request('/props', { method: 'GET' });
     return (await response.json()) as LlamaServerProps;
+  }
+
+  /**
+   * `POST /tokenize` (`content` string or mixed array; `add_special`, `parse_special`,
+   * `with_pieces`), answered as llama-server answers it: `{ tokens }`.
+   */
+  async tokenize(body: TokenizeRequest, signal?: AbortSignal): Promise<TokenizeResponse> {
+    const response = await this.post('/tokenize', body, signal);
+    return (await response.json()) as TokenizeResponse;
+  }
+
+  /** `POST /detokenize` (`tokens`): `{ content }`. */
+  async detokenize(body: DetokenizeRequest, signal?: AbortSignal): Promise<DetokenizeResponse> {
+    const response = await this.post('/detokenize', body, signal);
+    return (await response.json()) as DetokenizeResponse;
+  }
+
+  /**
+   * `POST /embeddings`, llama-server's native (non-OpenAI) embedding endpoint; needs a llama-server
+   * started with `--embedding`. One result per prompt of `content`.
+   */
+  async embeddings(body: EmbeddingsRequest, signal?: AbortSignal): Promise<EmbeddingsResult[]> {
+    const response = await this.post('/embeddings', body, signal);
+    return (await response.json()) as EmbeddingsResult[];
   }
 
   /**
@@ -81,10 +186,24 @@ export class LlamaClient {
   /** `GET /health`: true when llama-server answers 200. Never throws. */
   async healthy(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.upstream.baseUrl()}/health`);
+      const response = await fetch(`${this.upstream.baseUrl()}/health`, {
+        signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS),
+      });
       return response.ok;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * A slot lease for a `/completion` request (none without a scheduler). A wait ended by `signal`
+   * becomes an `UpstreamUnavailableError`, as an aborted upstream request does.
+   */
+  private async acquireSlot(body: CompletionRequest, signal?: AbortSignal): Promise<SlotLease | undefined> {
+    try {
+      return await this.options.slots?.acquire(promptKey(body.prompt), signal);
+    } catch (error) {
+      throw toUpstreamError(error);
     }
   }
 
@@ -103,7 +222,9 @@ export class LlamaClient {
     }
     let response: Response;
     try {
-      response = await fetch(`${this.upstream.baseUrl()}${path}`, init);
+      const key = this.upstream.apiKey?.();
+      const headers = key ? { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } : init.headers;
+      response = await fetch(`${this.upstream.baseUrl()}${path}`, { ...init, headers });
     } catch (error) {
       throw toUpstreamError(error);
     }
@@ -124,8 +245,23 @@ function upstreamMessage(text: string): string {
   }
 }
 
+/** The text the slot scheduler compares prompts by (token-id prompts as their decimal list). */
+function promptKey(prompt: CompletionRequest['prompt']): string {
+  return typeof prompt === 'string' ? prompt : prompt.join(' ');
+}
+
+/** The `id_slot` field of a leased request (none without a scheduler). */
+function slotOf(lease: SlotLease | undefined): { id_slot?: number } {
+  return lease ? { id_slot: lease.id } : {};
+}
+
 function toUpstreamError(error: unknown): Error {
-  if (error instanceof UpstreamResponseError || error instanceof UpstreamUnavailableError) {
+  if (
+    error instanceof UpstreamResponseError ||
+    error instanceof UpstreamUnavailableError ||
+    error instanceof UpstreamTimeoutError ||
+    error instanceof QueueFullError
+  ) {
     return error;
   }
   return new UpstreamUnavailableError(`llama-server unreachable: ${(error as Error).message}`);

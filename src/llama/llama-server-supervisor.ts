@@ -36,6 +36,11 @@ export interface SupervisorOptions {
   restartDelayMs?: { initial: number; max: number };
   /** Receives every output line of llama-server (log it at debug level). */
   onOutput?: (line: string) => void;
+  /**
+   * Extra environment variables of llama-server (e.g. `LLAMA_API_KEY`, kept off its command line
+   * and so out of `ps`).
+   */
+  env?: Record<string, string>;
   /** Told about state changes (for logs and health). */
   onStateChange?: (state: SupervisorState, detail?: string) => void;
 }
@@ -154,7 +159,10 @@ export class LlamaServerSupervisor {
     const [command, argv] = setpriv
       ? [setpriv, ['--pdeathsig', 'KILL', '--', this.options.binary, ...args]]
       : [this.options.binary, args];
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.options.env },
+    });
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split(/\r?\n/)) {
         if (line === '') continue;

@@ -1,8 +1,13 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { llamaServerArgs, SERVER_CONFIG, ServerConfig } from '../config/server-config';
 import { UpstreamLocation } from './llama-client';
+import { LLAMA_OBSERVER, LlamaObserver } from './llama-observer';
 import { locateLlamaServer } from './llama-server-locator';
 import { LlamaServerSupervisor, SupervisorState } from './llama-server-supervisor';
+
+/** Injection token: the name a llama-server instance logs under (default `llama-server`). */
+export const LLAMA_SERVER_NAME = Symbol('LlamaServerName');
 
 /** What `/health` reports about llama-server. */
 export interface UpstreamStatus {
@@ -17,10 +22,19 @@ export interface UpstreamStatus {
  */
 @Injectable()
 export class LlamaServerService implements UpstreamLocation, OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger('llama-server');
+  private readonly logger: Logger;
   private supervisor?: LlamaServerSupervisor;
 
-  constructor(@Inject(SERVER_CONFIG) private readonly config: ServerConfig) {}
+  /** Key of the spawned llama-server (random per service), sent by the client. */
+  private readonly spawnedKey = randomBytes(32).toString('base64url');
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    @Optional() @Inject(LLAMA_OBSERVER) private readonly observer?: LlamaObserver,
+    @Optional() @Inject(LLAMA_SERVER_NAME) name: string = 'llama-server',
+  ) {
+    this.logger = new Logger(name);
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.config.endpoint) {
@@ -41,8 +55,12 @@ export class LlamaServerService implements UpstreamLocation, OnModuleInit, Befor
       args: llamaServerArgs(this.config),
       healthTimeoutMs: this.config.healthTimeoutMs,
       onOutput: (line) => this.logger.debug(line),
-      onStateChange: (state, detail) =>
-        state === 'crashed' ? this.logger.error(detail) : this.logger.log(`${state}${detail ? `: ${detail}` : ''}`),
+      env: { LLAMA_API_KEY: this.spawnedKey },
+      onStateChange: (state, detail) => {
+        this.observer?.upstreamStateChanged(state);
+        if (state === 'crashed') this.logger.error(detail);
+        else this.logger.log(`${state}${detail ? `: ${detail}` : ''}`);
+      },
     });
     await this.supervisor.start();
     this.logger.log(`ready at ${this.supervisor.baseUrl} (pid ${this.supervisor.pid})`);
@@ -54,6 +72,11 @@ export class LlamaServerService implements UpstreamLocation, OnModuleInit, Befor
 
   baseUrl(): string {
     return this.config.endpoint?.replace(/\/+$/, '') ?? this.requireSupervisor().baseUrl;
+  }
+
+  /** The key llama-server expects: `--endpoint-api-key` with `--endpoint`, else the spawned one's own. */
+  apiKey(): string | undefined {
+    return this.config.endpoint ? this.config.endpointApiKey : this.spawnedKey;
   }
 
   isReady(): boolean {

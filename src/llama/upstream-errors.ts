@@ -13,3 +13,14 @@ export class UpstreamResponseError extends Error {
     super(message);
   }
 }
+
+/**
+ * llama-server sent nothing for longer than `--timeout` (before the first byte of its answer, or
+ * between two streamed events): it is hung or overloaded. The upstream request has been aborted.
+ */
+export class UpstreamTimeoutError extends Error {
+  override readonly name = 'UpstreamTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`llama-server sent nothing for ${timeoutMs / 1000} s (--timeout); the request was aborted`);
+  }
+}

@@ -69,6 +69,64 @@ const responseFormat = {
   then: { required: ['json_schema'], properties: { json_schema: { type: 'object' } } },
 };
 
+/**
+ * Sampling fields OpenAI's Chat Completions and (legacy) Completions requests share, with OpenAI's
+ * ranges (`max_tokens`, `temperature`, `top_p`, `n`, `stop`, `seed`, penalties, `logit_bias`,
+ * `stream`, `stream_options`).
+ */
+export const OPENAI_SAMPLING_PROPERTIES = {
+  max_tokens: nullable({ type: 'integer', minimum: 0 }),
+  temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
+  top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
+  n: nullable({ type: 'integer', minimum: 1, maximum: 128 }),
+  stop: nullable({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }),
+  seed: nullable({ type: 'integer' }),
+  presence_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+  frequency_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
+  logit_bias: nullable({
+    type: 'object',
+    propertyNames: { pattern: '^[0-9]+$' },
+    additionalProperties: { type: 'number', minimum: -100, maximum: 100 },
+  }),
+  stream: nullable({ type: 'boolean' }),
+  stream_options: nullable({
+    type: 'object',
+    properties: { include_usage: { type: 'boolean' } },
+  }),
+} as const;
+
+/** llama.cpp's output constraints: raw GBNF `grammar`, or a `json_schema` the output must satisfy. */
+export const LLAMA_CPP_OUTPUT_PROPERTIES = {
+  grammar: { type: 'string' },
+  json_schema: jsonSchemaValue,
+} as const;
+
+/** llama.cpp's sampling extras (tools/server/README.md, "POST /completion"), under their own names. */
+export const LLAMA_CPP_SAMPLING_PROPERTIES = {
+  top_k: { type: 'integer' },
+  min_p: { type: 'number' },
+  typical_p: { type: 'number' },
+  repeat_penalty: { type: 'number' },
+  repeat_last_n: { type: 'integer' },
+  dynatemp_range: { type: 'number' },
+  dynatemp_exponent: { type: 'number' },
+  mirostat: { enum: [0, 1, 2] },
+  mirostat_tau: { type: 'number' },
+  mirostat_eta: { type: 'number' },
+  dry_multiplier: { type: 'number' },
+  dry_base: { type: 'number' },
+  dry_allowed_length: { type: 'integer' },
+  dry_penalty_last_n: { type: 'integer' },
+  dry_sequence_breakers: { type: 'array', items: { type: 'string' } },
+  xtc_probability: { type: 'number' },
+  xtc_threshold: { type: 'number' },
+  min_keep: { type: 'integer' },
+  n_keep: { type: 'integer' },
+  ignore_eos: { type: 'boolean' },
+  samplers: { type: 'array', items: { type: 'string' } },
+  t_max_predict_ms: { type: 'integer' },
+} as const;
+
 export const CHAT_COMPLETION_REQUEST_SCHEMA = {
   type: 'object',
   required: ['messages'],
@@ -98,25 +156,8 @@ export const CHAT_COMPLETION_REQUEST_SCHEMA = {
         ],
       },
     },
-    max_tokens: nullable({ type: 'integer', minimum: 0 }),
     max_completion_tokens: nullable({ type: 'integer', minimum: 0 }),
-    temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
-    top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
-    n: nullable({ type: 'integer', minimum: 1, maximum: 128 }),
-    stop: nullable({ anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }),
-    seed: nullable({ type: 'integer' }),
-    presence_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
-    frequency_penalty: nullable({ type: 'number', minimum: -2, maximum: 2 }),
-    logit_bias: nullable({
-      type: 'object',
-      propertyNames: { pattern: '^[0-9]+$' },
-      additionalProperties: { type: 'number', minimum: -100, maximum: 100 },
-    }),
-    stream: nullable({ type: 'boolean' }),
-    stream_options: nullable({
-      type: 'object',
-      properties: { include_usage: { type: 'boolean' } },
-    }),
+    ...OPENAI_SAMPLING_PROPERTIES,
     tools: {
       type: 'array',
       items: {
@@ -139,59 +180,14 @@ export const CHAT_COMPLETION_REQUEST_SCHEMA = {
     },
     parallel_tool_calls: { type: 'boolean' },
     response_format: nullable(responseFormat),
-    grammar: { type: 'string' },
-    json_schema: jsonSchemaValue,
+    ...LLAMA_CPP_OUTPUT_PROPERTIES,
     logprobs: nullable({ type: 'boolean' }),
     top_logprobs: nullable({ type: 'integer', minimum: 0, maximum: 20 }),
     user: { type: 'string' },
     chat_template_kwargs: { type: 'object' },
-    top_k: { type: 'integer' },
-    min_p: { type: 'number' },
-    typical_p: { type: 'number' },
-    repeat_penalty: { type: 'number' },
-    repeat_last_n: { type: 'integer' },
-    dynatemp_range: { type: 'number' },
-    dynatemp_exponent: { type: 'number' },
-    mirostat: { enum: [0, 1, 2] },
-    mirostat_tau: { type: 'number' },
-    mirostat_eta: { type: 'number' },
-    dry_multiplier: { type: 'number' },
-    dry_base: { type: 'number' },
-    dry_allowed_length: { type: 'integer' },
-    dry_penalty_last_n: { type: 'integer' },
-    dry_sequence_breakers: { type: 'array', items: { type: 'string' } },
-    xtc_probability: { type: 'number' },
-    xtc_threshold: { type: 'number' },
-    min_keep: { type: 'integer' },
-    n_keep: { type: 'integer' },
-    ignore_eos: { type: 'boolean' },
-    samplers: { type: 'array', items: { type: 'string' } },
-    t_max_predict_ms: { type: 'integer' },
+    ...LLAMA_CPP_SAMPLING_PROPERTIES,
   },
 } as const;
 
 /** llama.cpp sampling parameters passed through to `/completion` under their own names. */
-export const LLAMA_CPP_SAMPLING_EXTRAS = [
-  'top_k',
-  'min_p',
-  'typical_p',
-  'repeat_penalty',
-  'repeat_last_n',
-  'dynatemp_range',
-  'dynatemp_exponent',
-  'mirostat',
-  'mirostat_tau',
-  'mirostat_eta',
-  'dry_multiplier',
-  'dry_base',
-  'dry_allowed_length',
-  'dry_penalty_last_n',
-  'dry_sequence_breakers',
-  'xtc_probability',
-  'xtc_threshold',
-  'min_keep',
-  'n_keep',
-  'ignore_eos',
-  'samplers',
-  't_max_predict_ms',
-] as const;
+export const LLAMA_CPP_SAMPLING_EXTRAS = Object.keys(LLAMA_CPP_SAMPLING_PROPERTIES);

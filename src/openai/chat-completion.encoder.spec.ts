@@ -1,4 +1,9 @@
-import { ChatChunkEncoder, newCompletionIdentity, toChatCompletionResponse } from './chat-completion.encoder';
+import {
+  ChatChunkEncoder,
+  newCompletionIdentity,
+  toChatCompletionResponse,
+  toChatLogprobs,
+} from './chat-completion.encoder';
 
 describe('chat completion encoding', () => {
   const identity = { id: 'chatcmpl-1', created: 1700000000, model: 'm' };
@@ -84,5 +89,43 @@ describe('chat completion encoding', () => {
     const chunks = encoder.encode({ type: 'done', finishReason: 'stop', usage });
     expect(chunks).toHaveLength(1);
     expect('usage' in chunks[0]).toBe(false);
+  });
+});
+
+describe('chat logprobs encoding', () => {
+  const identity = { id: 'chatcmpl-1', created: 1700000000, model: 'm' };
+  const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
+  const token = {
+    id: 9,
+    token: 'hi',
+    bytes: [104, 105],
+    logprob: -0.5,
+    top_logprobs: [{ id: 9, token: 'hi', bytes: [104, 105], logprob: -0.5 }],
+  };
+  const expected = {
+    content: [
+      { token: 'hi', logprob: -0.5, bytes: [104, 105], top_logprobs: [{ token: 'hi', logprob: -0.5, bytes: [104, 105] }] },
+    ],
+    refusal: null,
+  };
+
+  it('maps llama-server token probabilities onto choices[].logprobs.content', () => {
+    const response = toChatCompletionResponse(identity, {
+      content: 'hi',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage,
+      logprobs: [token],
+    });
+    expect(response.choices[0].logprobs).toEqual(expected);
+    expect(toChatLogprobs([])).toEqual({ content: [], refusal: null });
+  });
+
+  it('streams logprobs with their content, or on an empty delta', () => {
+    const encoder = new ChatChunkEncoder(identity, false);
+    const [withContent] = encoder.encode({ type: 'content', content: 'hi', logprobs: [token] });
+    const [alone] = encoder.encode({ type: 'logprobs', logprobs: [token] });
+    expect(withContent.choices[0]).toEqual({ index: 0, delta: { content: 'hi' }, finish_reason: null, logprobs: expected });
+    expect(alone.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: null, logprobs: expected });
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChatResult, ChatStreamEvent } from '../chat/chat-events';
+import { TokenProbability } from '../llama/completion-types';
 import {
+  ChatChoiceLogprobs,
   ChatCompletionChunk,
   ChatCompletionDelta,
   ChatCompletionResponse,
@@ -48,7 +50,7 @@ export function toChatCompletionResponse(
         index: 0,
         message,
         finish_reason: result.finishReason,
-        logprobs: null,
+        logprobs: result.logprobs ? toChatLogprobs(result.logprobs) : null,
       },
     ],
     usage: result.usage,
@@ -61,7 +63,8 @@ export function toChatCompletionResponse(
  * call's first chunk carries `index`, `id`, `type` and `function.name` with `arguments: ""`, later
  * ones `index` and an arguments fragment; then a chunk with `finish_reason`, and with
  * `stream_options.include_usage` a last chunk with `choices: []` and `usage` (every earlier chunk
- * then carries `usage: null`).
+ * then carries `usage: null`). With `logprobs: true` a chunk's `logprobs.content` holds the tokens
+ * of its piece (a chunk with an empty `delta` carries tokens that produced no content).
  */
 export class ChatChunkEncoder {
   constructor(
@@ -78,7 +81,9 @@ export class ChatChunkEncoder {
   encode(event: ChatStreamEvent): ChatCompletionChunk[] {
     switch (event.type) {
       case 'content':
-        return [this.chunk({ content: event.content }, null)];
+        return [this.chunk({ content: event.content }, null, event.logprobs)];
+      case 'logprobs':
+        return [this.chunk({}, null, event.logprobs)];
       case 'reasoning':
         return [this.chunk({ reasoning_content: event.reasoning }, null)];
       case 'tool_call_start':
@@ -105,13 +110,36 @@ export class ChatChunkEncoder {
   private chunk(
     delta: ChatCompletionDelta,
     finishReason: ChatCompletionChunk['choices'][number]['finish_reason'],
+    logprobs?: TokenProbability[],
   ): ChatCompletionChunk {
     const chunk: ChatCompletionChunk = {
       ...this.identity,
       object: 'chat.completion.chunk',
-      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      choices: [
+        { index: 0, delta, finish_reason: finishReason, logprobs: logprobs ? toChatLogprobs(logprobs) : null },
+      ],
     };
     if (this.includeUsage) chunk.usage = null;
     return chunk;
   }
+}
+
+/**
+ * llama-server's token probabilities (`completion_probabilities`, `post_sampling_probs: false`) as
+ * OpenAI's `logprobs` of a chat choice: `content[] = { token, logprob, bytes, top_logprobs }`.
+ */
+export function toChatLogprobs(tokens: TokenProbability[]): ChatChoiceLogprobs {
+  return {
+    content: tokens.map((token) => ({
+      token: token.token,
+      logprob: token.logprob,
+      bytes: token.bytes,
+      top_logprobs: token.top_logprobs.map((candidate) => ({
+        token: candidate.token,
+        logprob: candidate.logprob,
+        bytes: candidate.bytes,
+      })),
+    })),
+    refusal: null,
+  };
 }

@@ -37,11 +37,13 @@ export interface ToolDefinition {
  * `CreateChatCompletionRequest` plus llama.cpp sampling extras under their own names
  * (per llama.cpp tools/server/README.md, "POST /completion").
  */
-export interface ChatCompletionRequest {
+/**
+ * The request fields OpenAI's Chat Completions and (legacy) Completions share (sampling, streaming,
+ * llama.cpp's `grammar` and `json_schema`), plus llama.cpp's sampling extras under their own names.
+ */
+export interface SamplingFields {
   model?: string;
-  messages: ChatMessage[];
   max_tokens?: number | null;
-  max_completion_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;
   n?: number | null;
@@ -52,21 +54,27 @@ export interface ChatCompletionRequest {
   logit_bias?: Record<string, number> | null;
   stream?: boolean | null;
   stream_options?: { include_usage?: boolean } | null;
+  user?: string;
+  /** llama.cpp: raw GBNF passed to `/completion`. */
+  grammar?: string;
+  /** llama.cpp: a JSON Schema the output must satisfy. */
+  json_schema?: unknown;
+  [llamaCppExtra: string]: unknown;
+}
+
+export interface ChatCompletionRequest extends SamplingFields {
+  messages: ChatMessage[];
+  /** Wins over `max_tokens`. */
+  max_completion_tokens?: number | null;
   tools?: ToolDefinition[];
   tool_choice?: unknown;
   parallel_tool_calls?: boolean;
   /** `text`, `json_object` (llama.cpp also reads `schema` there) or `json_schema` with `json_schema`. */
   response_format?: { type: string; json_schema?: unknown; schema?: unknown; [other: string]: unknown } | null;
-  /** llama.cpp: raw GBNF passed to `/completion`. */
-  grammar?: string;
-  /** llama.cpp: a JSON Schema the output must satisfy. */
-  json_schema?: unknown;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
-  user?: string;
   /** Extra chat template variables, e.g. `{"enable_thinking": false}` (llama.cpp and vLLM's field). */
   chat_template_kwargs?: Record<string, unknown>;
-  [llamaCppExtra: string]: unknown;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -98,7 +106,7 @@ export interface ChatCompletionResponse {
     index: number;
     message: ChatCompletionResponseMessage;
     finish_reason: FinishReason;
-    logprobs: null;
+    logprobs: ChatChoiceLogprobs | null;
   }>;
   usage: CompletionUsage;
 }
@@ -129,7 +137,25 @@ export interface ChatCompletionChunk {
     index: number;
     delta: ChatCompletionDelta;
     finish_reason: FinishReason | null;
-    logprobs?: null;
+    logprobs?: ChatChoiceLogprobs | null;
   }>;
   usage?: CompletionUsage | null;
+}
+
+/** `ChatCompletionTokenLogprob.top_logprobs[]`: a candidate token; `bytes` its UTF-8 bytes. */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+}
+
+/** `ChatCompletionTokenLogprob`: a generated token and its most likely alternatives. */
+export interface ChatTokenLogprob extends TopLogprob {
+  top_logprobs: TopLogprob[];
+}
+
+/** A choice's `logprobs` (`content` tokens; `refusal` is always null here). */
+export interface ChatChoiceLogprobs {
+  content: ChatTokenLogprob[] | null;
+  refusal: null;
 }

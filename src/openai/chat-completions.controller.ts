@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { Observable } from 'rxjs';
-import { ChatStreamEvent } from '../chat/chat-events';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ChatCompletionService } from '../chat/chat-completion.service';
+import { SERVER_CONFIG, ServerConfig } from '../config/server-config';
+import { checkRequestLimits, RequestLimits, requestLimitsOf } from '../limits/request-limits';
 import { ServedModelService } from '../models/served-model.service';
 import { CHAT_COMPLETION_REQUEST_SCHEMA } from './chat-completion-request.schema';
 import {
@@ -10,9 +10,8 @@ import {
   toChatCompletionResponse,
 } from './chat-completion.encoder';
 import { ChatCompletionRequest } from './chat-completion.types';
-import { toOpenAIError } from './openai-error';
 import { compileRequestValidator } from './request-validator';
-import { SseReply, SseRoute } from './sse';
+import { SseReply, SseRoute, streamAsSse } from './sse';
 
 const validateRequest = compileRequestValidator<ChatCompletionRequest>(
   CHAT_COMPLETION_REQUEST_SCHEMA,
@@ -21,10 +20,15 @@ const validateRequest = compileRequestValidator<ChatCompletionRequest>(
 /** `POST /v1/chat/completions`, per OpenAI Chat Completions (streamed as SSE with `stream: true`). */
 @Controller('v1/chat')
 export class ChatCompletionsController {
+  private readonly limits: RequestLimits;
+
   constructor(
     private readonly chat: ChatCompletionService,
     private readonly models: ServedModelService,
-  ) {}
+    @Inject(SERVER_CONFIG) config: ServerConfig,
+  ) {
+    this.limits = requestLimitsOf(config);
+  }
 
   @Post('completions')
   @HttpCode(200)
@@ -34,6 +38,7 @@ export class ChatCompletionsController {
     @Res() reply: SseReply,
   ): Promise<void> {
     const request = validateRequest(body);
+    checkRequestLimits(request, this.limits);
     const identity = newCompletionIdentity(this.models.model.id);
     if (!request.stream) {
       const abort = new AbortController();
@@ -43,56 +48,10 @@ export class ChatCompletionsController {
       return;
     }
     const encoder = new ChatChunkEncoder(identity, request.stream_options?.include_usage === true);
-    await streamChat(this.chat.stream(request), encoder, reply);
+    await streamAsSse(
+      this.chat.stream(request),
+      (event, first) => [...(first ? [encoder.start()] : []), ...encoder.encode(event)],
+      reply,
+    );
   }
-}
-
-/**
- * Forwards a chat stream as SSE: nothing is written until the first upstream event (so a failure
- * before it is an ordinary JSON error response); after that an upstream failure becomes an
- * `{"error":…}` event and the stream closes; success ends with `data: [DONE]`. A client that goes
- * away unsubscribes, which aborts the upstream request.
- */
-function streamChat(
-  events: Observable<ChatStreamEvent>,
-  encoder: ChatChunkEncoder,
-  reply: SseReply,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let started = false;
-    let sending: Promise<void> = Promise.resolve();
-    const send = (message: string | { data: unknown }) => {
-      sending = sending
-        .then(() => (reply.sse.isConnected ? reply.sse.send(message) : undefined))
-        // a client gone mid-write is handled by onClose below; the chain must keep resolving
-        .catch(() => undefined);
-    };
-    const finish = () =>
-      void sending.then(() => {
-        reply.sse.close();
-        resolve();
-      });
-    const subscription = events.subscribe({
-      next: (event) => {
-        if (!started) {
-          started = true;
-          send({ data: encoder.start() });
-        }
-        for (const chunk of encoder.encode(event)) send({ data: chunk });
-      },
-      error: (error: unknown) => {
-        if (!started) return reject(error);
-        send({ data: toOpenAIError(error).toJSON() });
-        finish();
-      },
-      complete: () => {
-        send('[DONE]');
-        finish();
-      },
-    });
-    reply.sse.onClose(() => {
-      subscription.unsubscribe();
-      resolve();
-    });
-  });
 }

@@ -61,3 +61,35 @@ describe('chat completion request validation', () => {
     if (param) expect(error.message).toContain(param);
   });
 });
+
+describe('choosing the error to report among anyOf branches', () => {
+  const validate = compileRequestValidator<unknown>({
+    type: 'object',
+    properties: {
+      input: {
+        anyOf: [
+          { type: 'string', minLength: 1 },
+          { type: 'array', minItems: 1, items: { type: 'string' } },
+        ],
+      },
+    },
+  });
+  const codeOf = (body: unknown) => {
+    try {
+      validate(body);
+    } catch (error) {
+      return [(error as ApiError).code, (error as ApiError).param];
+    }
+    return undefined;
+  };
+
+  it('reports the violated constraint of the branch whose type matched', () => {
+    expect(codeOf({ input: '' })).toEqual(['invalid_value', 'input']);
+    expect(codeOf({ input: [] })).toEqual(['invalid_value', 'input']);
+  });
+
+  it('reports a type mismatch when no branch matched, naming the deepest field', () => {
+    expect(codeOf({ input: 5 })).toEqual(['invalid_type', 'input']);
+    expect(codeOf({ input: ['a', 1] })).toEqual(['invalid_type', 'input[1]']);
+  });
+});

@@ -1,27 +1,34 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { ApiError } from '../errors/api-error';
+import { checkBodyShape } from './body-shape';
 
 const ajv = new Ajv2020({ discriminator: true, allErrors: false, strict: true });
 
 /**
  * Compiles a request schema once and returns a checker that throws the first violation as an
- * `ApiError` (400) whose `param` names the field in OpenAI's style (`messages[0].role`).
+ * `ApiError` (400) whose `param` names the field in OpenAI's style (`messages[0].role`). The body's
+ * nesting depth and string well-formedness are checked first (`checkBodyShape`).
  *
- * @throws ApiError `missing_required_parameter`, `invalid_type` or `invalid_value`
+ * @throws ApiError `missing_required_parameter`, `invalid_type`, `invalid_value` or `invalid_request`
  */
 export function compileRequestValidator<T>(schema: object): (body: unknown) => T {
   const validate: ValidateFunction = ajv.compile(schema);
   return (body: unknown): T => {
+    checkBodyShape(body);
     if (validate(body)) return body as T;
     throw toApiError(mostSpecific(validate.errors ?? []));
   };
 }
 
-/** Prefers the error deepest in the instance (a discriminator branch's own error over its parent's). */
+/**
+ * Prefers the error deepest in the instance (a discriminator branch's own error over its parent's);
+ * at the same depth, a violated constraint (`minItems`, `minLength`, …) over a type mismatch or an
+ * `anyOf` summary, since it comes from the branch whose type matched.
+ */
 function mostSpecific(errors: ErrorObject[]): ErrorObject {
-  return errors.reduce((best, error) =>
-    error.instancePath.length > best.instancePath.length ? error : best,
-  );
+  const score = (error: ErrorObject) =>
+    error.instancePath.length * 2 + (error.keyword === 'type' || error.keyword === 'anyOf' ? 0 : 1);
+  return errors.reduce((best, error) => (score(error) > score(best) ? error : best));
 }
 
 function toApiError(error: ErrorObject): ApiError {

@@ -1,6 +1,8 @@
 import fastifySse from '@fastify/sse';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { FastifyInstance, FastifyReply } from 'fastify';
+import { Observable } from 'rxjs';
+import { toOpenAIError } from './openai-error';
 
 /**
  * Marks a Nest route as a `@fastify/sse` route of kind `manual`: `reply.sse` is always attached and
@@ -23,3 +25,52 @@ export async function registerSse(fastify: FastifyInstance): Promise<void> {
 
 /** The `@fastify/sse` context on a reply of an `SseRoute`. */
 export type SseReply = FastifyReply & { sse: NonNullable<FastifyReply['sse']> };
+
+/**
+ * Forwards a stream of events as SSE, each event encoded into zero or more `data:` chunks by
+ * `encode` (told whether it is the first event). Nothing is written until the first event (so a
+ * failure before it is an ordinary JSON error response); after that a failure becomes an
+ * `{"error":…}` event and the stream closes; success ends with `data: [DONE]`. A client that goes
+ * away unsubscribes, which aborts the upstream request.
+ */
+export function streamAsSse<E>(
+  events: Observable<E>,
+  encode: (event: E, first: boolean) => unknown[],
+  reply: SseReply,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let started = false;
+    let sending: Promise<void> = Promise.resolve();
+    const send = (message: string | { data: unknown }) => {
+      sending = sending
+        .then(() => (reply.sse.isConnected ? reply.sse.send(message) : undefined))
+        // a client gone mid-write is handled by onClose below; the chain must keep resolving
+        .catch(() => undefined);
+    };
+    const finish = () =>
+      void sending.then(() => {
+        reply.sse.close();
+        resolve();
+      });
+    const subscription = events.subscribe({
+      next: (event) => {
+        const first = !started;
+        started = true;
+        for (const chunk of encode(event, first)) send({ data: chunk });
+      },
+      error: (error: unknown) => {
+        if (!started) return reject(error);
+        send({ data: toOpenAIError(error).toJSON() });
+        finish();
+      },
+      complete: () => {
+        send('[DONE]');
+        finish();
+      },
+    });
+    reply.sse.onClose(() => {
+      subscription.unsubscribe();
+      resolve();
+    });
+  });
+}

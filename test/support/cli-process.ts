@@ -15,10 +15,15 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `llama-tools-server <args>` (compiled CLI) with `--port` set to a free port. */
+/**
+ * Starts `llama-tools-server <args>` (compiled CLI) with `--port` set to a free port (before a `--`,
+ * whose arguments go to llama-server).
+ */
 export async function spawnCli(args: string[]): Promise<CliProcess> {
   const port = await findFreePort('127.0.0.1');
-  const child = spawn(process.execPath, [testAssets().cli, ...args, '--port', String(port)], {
+  const separator = args.includes('--') ? args.indexOf('--') : args.length;
+  const argv = [...args.slice(0, separator), '--port', String(port), ...args.slice(separator)];
+  const child = spawn(process.execPath, [testAssets().cli, ...argv], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -29,6 +34,27 @@ export async function spawnCli(args: string[]): Promise<CliProcess> {
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { process: child, port, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited };
+}
+
+/** Kills the CLI with `signal` (SIGKILL by default) unless it has already exited; resolves once it has. */
+export async function stopCli(cli: CliProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (!cli || cli.process.exitCode !== null || cli.process.signalCode !== null) return;
+  cli.process.kill(signal);
+  await cli.exited;
+}
+
+/** `POST <baseUrl><path>` with a JSON body; the status and the parsed JSON answer. */
+export async function postJson(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, any> }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 /** Polls `GET /health` until it answers 200; throws with the CLI's output on exit or timeout. */
