@@ -13,7 +13,7 @@ import { chatTopLogprobs, finishReasonOf, nProbsFor, toCompletionRequest, usageO
 import { topCandidates } from './token-logprobs';
 import { OutputConstraint, StructuredOutputService } from './structured-output';
 import { foldForTemplate } from './message-folding';
-import { toTemplateMessages, withSystemText, withToolCallIdLength } from './template-messages';
+import { toTemplateMessages, toTemplateTools, withSystemText, withToolCallIdLength } from './template-messages';
 import { AnswerConstraint, SchemaValidatorFactory, ToolCalling, ToolCallingPreparer } from './tool-calling';
 import { toToolRequest, ToolRequest } from './tool-choice';
 import { interpretToolOutput, toolOutputEvents } from './tool-output';
@@ -45,8 +45,9 @@ export class ChatCompletionService {
   }
 
   /**
-   * The prompt exactly as sent upstream: the template's rendering (tools handed to the template,
-   * or described in the system prompt for formats that need it; none with `tool_choice: "none"`),
+   * The prompt exactly as sent upstream: the template's rendering (tools handed to the template
+   * whenever the request has them, as llama.cpp and vLLM do, also with `tool_choice: "none"`; or
+   * described in the system prompt for formats that need it, only when a call is possible),
    * minus a leading BOS text when llama-server adds BOS itself. `chat_template_kwargs` become extra
    * template variables (as in llama.cpp and vLLM), never replacing the standard ones. What the
    * template cannot render (system role, tool turns, same-role neighbours, `null` content) is
@@ -66,7 +67,7 @@ export class ChatCompletionService {
     let prompt = model.template.render({
       ...request.chat_template_kwargs,
       messages: foldForTemplate(messages, model.capabilities),
-      tools: active && !systemText ? request.tools : undefined,
+      tools: tools && !systemText ? toTemplateTools(request.tools ?? []) : undefined,
       add_generation_prompt: true,
       bos_token: model.bosToken,
       eos_token: model.eosToken,
@@ -175,7 +176,6 @@ export class ChatCompletionService {
     const calling = this.toolCallingPreparer.prepare(this.models.model.toolFormat, { ...tools, choice }, prompt, answer);
     return observedToolCalling(calling, this.observer);
   }
-
 }
 
 /**

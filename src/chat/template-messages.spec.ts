@@ -1,5 +1,5 @@
 import { ApiError } from '../errors/api-error';
-import { toTemplateMessages, withSystemText, withToolCallIdLength } from './template-messages';
+import { toTemplateMessages, toTemplateTools, withSystemText, withToolCallIdLength } from './template-messages';
 
 describe('request messages → template messages', () => {
   it('turns developer into system and joins text parts', () => {
@@ -94,5 +94,16 @@ describe('tool-call ids of a fixed length', () => {
     expect(id).toMatch(/^[A-Za-z0-9]{9}$/);
     expect(result.tool_call_id).toBe(id);
     expect(kept.tool_call_id).toBe('A1b2C3d4E');
+  });
+});
+
+describe('tools handed to a template', () => {
+  it('gets an empty description where the client sent none, and keeps the rest', () => {
+    const described = { type: 'function' as const, function: { name: 'a', description: 'A.', parameters: {} } };
+    const bare = { type: 'function' as const, function: { name: 'b', parameters: { type: 'object' } } };
+    expect(toTemplateTools([described, bare])).toEqual([
+      described,
+      { type: 'function', function: { name: 'b', description: '', parameters: { type: 'object' } } },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { ApiError } from '../errors/api-error';
-import { ChatMessage, ContentPart } from '../openai/chat-completion.types';
+import { ChatMessage, ContentPart, ToolDefinition } from '../openai/chat-completion.types';
 import { toolCallIdOfLength } from './tool-call-ids';
 
 /**
@@ -102,4 +102,15 @@ export function withToolCallIdLength(messages: TemplateMessage[], length: number
     }
     return out;
   });
+}
+
+/**
+ * The tools as handed to a chat template: OpenAI's `ChatCompletionTool`s with a function
+ * `description` of `""` where the client sent none (optional per OpenAI; templates such as
+ * Hermes 3's concatenate it and fail on an undefined one, in Jinja as here).
+ */
+export function toTemplateTools(tools: ToolDefinition[]): ToolDefinition[] {
+  return tools.map((tool) =>
+    tool.function.description === undefined ? { ...tool, function: { ...tool.function, description: '' } } : tool,
+  );
 }
