@@ -30,7 +30,10 @@ export class IdleTimeout {
   /** Something arrived: restart the idle timer. */
   touch(): void {
     if (!this.ms || this.controller.signal.aborted) return;
-    clearTimeout(this.timer);
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.expired = true;
       this.controller.abort();

@@ -34,10 +34,6 @@ export interface ToolDefinition {
 }
 
 /**
- * `CreateChatCompletionRequest` plus llama.cpp sampling extras under their own names
- * (per llama.cpp tools/server/README.md, "POST /completion").
- */
-/**
  * The request fields OpenAI's Chat Completions and (legacy) Completions share (sampling, streaming,
  * llama.cpp's `grammar` and `json_schema`), plus llama.cpp's sampling extras under their own names.
  */
@@ -62,6 +58,10 @@ export interface SamplingFields {
   [llamaCppExtra: string]: unknown;
 }
 
+/**
+ * `CreateChatCompletionRequest` plus llama.cpp sampling extras under their own names
+ * (per llama.cpp tools/server/README.md, "POST /completion").
+ */
 export interface ChatCompletionRequest extends SamplingFields {
   messages: ChatMessage[];
   /** Wins over `max_tokens`. */

@@ -154,7 +154,7 @@ describe('createTinyModel', () => {
     expect((await readdir(dir)).sort()).toEqual(['again.gguf', 'nested', 'other.gguf']);
   });
 
-  it('writes added tokens over padding slots as user-defined tokens', async () => {
+  it('writes added tokens over placeholder slots as user-defined tokens', async () => {
     const file = path.join(dir, 'added.gguf');
     await createTinyModel({
       vocabGgufPath: vocabPath,
@@ -168,7 +168,7 @@ describe('createTinyModel', () => {
     expect((m['tokenizer.ggml.tokens'].value as string[])[151658]).toBe('[PAD151658]');
     await expect(
       createTinyModel({ vocabGgufPath: vocabPath, chatTemplate: CHAT_TEMPLATE, outputPath: file, addedTokens: { 100: 'x' } }),
-    ).rejects.toThrow(/token 100 is .*, not a \[PAD\] slot/);
+    ).rejects.toThrow(/token 100 is .*, not a placeholder slot/);
   });
 
   it('rejects bad options and a missing vocab file without leaving files behind', async () => {

@@ -49,10 +49,12 @@ export interface TinyModelOptions {
   /** PRNG seed (unsigned 32-bit integer); default {@link DEFAULT_TINY_MODEL_SEED}. Same seed => same bytes. */
   seed?: number;
   /**
-   * Added tokens by id, written over the vocab's padding entries (`[PADn]`) as user-defined tokens
-   * (GGUF token type 4), as llama.cpp's converter writes a tokenizer's non-special added tokens.
-   * For vocab files older than the model family's template (llama.cpp's `ggml-vocab-qwen2.gguf` is
-   * Qwen2's, without Qwen2.5's `<tool_call>` at 151657).
+   * Added tokens by id, written over the vocab's placeholder entries (padding `[PADn]`, Llama 3's
+   * `<|reserved_special_token_n|>`) as user-defined tokens (GGUF token type 4), as llama.cpp's
+   * converter writes a tokenizer's non-special added tokens. For vocab files older than the model
+   * family's template (llama.cpp's `ggml-vocab-qwen2.gguf` is Qwen2's, without Qwen2.5's
+   * `<tool_call>` at 151657; its `ggml-vocab-llama-bpe.gguf` is Llama 3.0's, without 3.1's
+   * `<|python_tag|>`).
    */
   addedTokens?: Readonly<Record<number, string>>;
 }
@@ -219,9 +221,9 @@ async function readTokenizerKvs(vocabGgufPath: string): Promise<Record<string, T
 }
 
 /**
- * Places `added` tokens into padding slots of the token list (types set to user-defined).
+ * Places `added` tokens into placeholder slots of the token list (types set to user-defined).
  *
- * @throws Error when a slot is missing or does not hold a `[PAD…]` placeholder
+ * @throws Error when a slot is missing or holds no `[PADn]` or `<|reserved_special_token_n|>` placeholder
  */
 function withAddedTokens(kvs: Record<string, TypedKv>, added: Readonly<Record<number, string>>): Record<string, TypedKv> {
   const entries = Object.entries(added);
@@ -230,8 +232,8 @@ function withAddedTokens(kvs: Record<string, TypedKv>, added: Readonly<Record<nu
   const types = [...(kvs['tokenizer.ggml.token_type'].value as number[])];
   for (const [id, text] of entries) {
     const index = Number(id);
-    if (!/^\[PAD\d+\]$/.test(tokens[index] ?? '')) {
-      throw new Error(`createTinyModel: token ${index} is ${JSON.stringify(tokens[index])}, not a [PAD] slot`);
+    if (!/^(\[PAD\d+\]|<\|reserved_special_token_\d+\|>)$/.test(tokens[index] ?? '')) {
+      throw new Error(`createTinyModel: token ${index} is ${JSON.stringify(tokens[index])}, not a placeholder slot`);
     }
     tokens[index] = text;
     types[index] = TOKEN_TYPE_USER_DEFINED;
