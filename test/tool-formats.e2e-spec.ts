@@ -28,6 +28,8 @@ interface FormatCase {
   vocab: string;
   template: string;
   added?: { variant: string; tokens: Readonly<Record<number, string>> };
+  /** `template` is the model's `tool_use` variant beside a ChatML default (as Hermes 3 ships). */
+  toolUse?: boolean;
   /** Extra request fields every request sends (thinking off, or the think block's end pushed). */
   extra: Record<string, unknown>;
   /**
@@ -63,6 +65,7 @@ describe.each<FormatCase>([
     vocab: 'ggml-vocab-llama-bpe.gguf',
     template: 'NousResearch-Hermes-3-Llama-3.1-8B-tool_use.jinja',
     added: { variant: 'hermes3-tokens', tokens: FORMAT_TOKENS.hermes3 },
+    toolUse: true,
     extra: {},
     autoBias: { 128002: 100 },
     idPattern: OPENAI_ID,
@@ -112,7 +115,7 @@ describe.each<FormatCase>([
     autoBias: {},
     idPattern: OPENAI_ID,
   },
-])('$format format ($template)', ({ format, vocab, template, added, extra, autoBias, idPattern }) => {
+])('$format format ($template)', ({ format, vocab, template, added, toolUse, extra, autoBias, idPattern }) => {
   let cli: CliProcess;
   let client: OpenAI;
   const create = (params: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>) =>
@@ -135,7 +138,7 @@ describe.each<FormatCase>([
   };
 
   beforeAll(async () => {
-    const model = await ensureFormatModel(vocab, template, added);
+    const model = await ensureFormatModel(vocab, template, added, toolUse);
     cli = await startServe(['-m', model, '--llama-server', testAssets().llamaServer, '-c', '2048']);
     client = new OpenAI({ baseURL: `${cli.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
   }, 120_000);
@@ -147,6 +150,12 @@ describe.each<FormatCase>([
 
   it('is the detected format', () => {
     expect(cli.output()).toContain(`tool format ${format}`);
+  });
+
+  it('answers a plain chat without tools', async () => {
+    const plain = await create({ tools: undefined, max_tokens: 4 });
+    expectOpenAISchema('CreateChatCompletionResponse', plain);
+    expect(plain.choices[0].message.tool_calls ?? []).toEqual([]);
   });
 
   it.each([

@@ -45,7 +45,8 @@ export class ChatCompletionService {
   }
 
   /**
-   * The prompt exactly as sent upstream: the template's rendering (tools handed to the template
+   * The prompt exactly as sent upstream: the template's rendering (the model's tool-use template
+   * for a request with tools, where it has one; tools handed to the template
    * whenever the request has them, as llama.cpp and vLLM do, also with `tool_choice: "none"`; or
    * described in the system prompt for formats that need it, only when a call is possible),
    * minus a leading BOS text when llama-server adds BOS itself. `chat_template_kwargs` become extra
@@ -64,9 +65,10 @@ export class ChatCompletionService {
     const idLength = model.toolFormat.toolCallIdLength;
     if (idLength !== undefined) messages = withToolCallIdLength(messages, idLength);
     if (systemText) messages = withSystemText(messages, systemText);
-    let prompt = model.template.render({
+    const { template, capabilities } = (tools && model.toolUse) || model;
+    let prompt = template.render({
       ...request.chat_template_kwargs,
-      messages: foldForTemplate(messages, model.capabilities),
+      messages: foldForTemplate(messages, capabilities),
       tools: tools && !systemText ? toTemplateTools(request.tools ?? []) : undefined,
       add_generation_prompt: true,
       bos_token: model.bosToken,

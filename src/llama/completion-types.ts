@@ -89,6 +89,8 @@ export interface TokenProbability extends TokenCandidate {
 /** The parts of llama-server's `GET /props` we read. */
 export interface LlamaServerProps {
   chat_template?: string;
+  /** The model's separate template for requests with tools, if it has one. */
+  chat_template_tool_use?: string;
   bos_token?: string;
   eos_token?: string;
   model_alias?: string;

@@ -43,6 +43,7 @@ export class ServedModelService implements OnModuleInit {
     return this.assemble({
       name: metadata.name ?? basename(path, '.gguf'),
       template: { source: metadata.chatTemplate, origin: 'gguf' },
+      toolUseTemplate: metadata.chatTemplates.tool_use,
       bosToken: metadata.bosToken,
       eosToken: metadata.eosToken,
       contextLength: metadata.contextLength,
@@ -55,31 +56,41 @@ export class ServedModelService implements OnModuleInit {
     return this.assemble({
       name: props.model_alias ?? (props.model_path ? basename(props.model_path, '.gguf') : 'llama-server'),
       template: { source: props.chat_template, origin: 'llama-server-props' },
+      toolUseTemplate: props.chat_template_tool_use,
       bosToken: props.bos_token,
       eosToken: props.eos_token,
       contextLength: props.default_generation_settings?.n_ctx,
     });
   }
 
-  /** Compiles and probes the template and detects the tool format once; the alias wins over the model's name. */
+  /**
+   * Compiles and probes the template (and the model's tool-use template, unless
+   * `--chat-template-file` replaces both) and detects the tool format once, from the tool-use
+   * template where there is one; the alias wins over the model's name.
+   */
   private async assemble(described: {
     name: string;
     template: Parameters<typeof resolveTemplateSource>[1];
+    toolUseTemplate?: string;
     bosToken?: string;
     eosToken?: string;
     contextLength?: number;
   }): Promise<ServedModel> {
     const { source, origin } = await resolveTemplateSource(this.config.chatTemplateFile, described.template);
-    const template = compileChatTemplate(source);
     const bosToken = described.bosToken ?? '';
     const eosToken = described.eosToken ?? '';
+    const prepare = (templateSource: string) => {
+      const template = compileChatTemplate(templateSource);
+      return { template, capabilities: probeTemplateCapabilities(template, { bos_token: bosToken, eos_token: eosToken }) };
+    };
+    const toolUseSource = origin === 'chat-template-file' ? undefined : described.toolUseTemplate;
     return {
       id: this.config.alias ?? described.name,
       created: Math.floor(Date.now() / 1000),
-      template,
+      ...prepare(source),
       templateOrigin: origin,
-      capabilities: probeTemplateCapabilities(template, { bos_token: bosToken, eos_token: eosToken }),
-      toolFormat: this.config.toolFormat ? FORMATS[this.config.toolFormat] : detectToolFormat(source),
+      toolUse: toolUseSource ? prepare(toolUseSource) : undefined,
+      toolFormat: this.config.toolFormat ? FORMATS[this.config.toolFormat] : detectToolFormat(toolUseSource ?? source),
       bosToken,
       eosToken,
       addsBosToken: await this.llama.addsBosToken(),

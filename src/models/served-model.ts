@@ -14,6 +14,12 @@ export interface ServedModel {
   templateOrigin: TemplateOrigin;
   /** What the template can render (system role, tool turns, …), probed once. */
   capabilities: TemplateCapabilities;
+  /**
+   * The model's template for requests with tools, when it has a separate one (GGUF
+   * `tokenizer.chat_template.tool_use`, llama-server's `chat_template_tool_use`): rendered instead
+   * of `template` whenever a request has `tools`, as Hugging Face and llama.cpp do.
+   */
+  toolUse?: { template: ChatTemplate; capabilities: TemplateCapabilities };
   /** BOS/EOS token strings handed to the template. */
   bosToken: string;
   eosToken: string;
@@ -22,7 +28,7 @@ export interface ServedModel {
    * rendered prompt's leading BOS text is then dropped so the model never sees two.
    */
   addsBosToken: boolean;
-  /** How this model calls tools: detected from its chat template once, or `--tool-format`. */
+  /** How this model calls tools: detected once from its (tool-use) chat template, or `--tool-format`. */
   toolFormat: ToolFormat;
   /** Trained context length in tokens, if known. */
   contextLength?: number;

@@ -42,6 +42,8 @@ export interface TinyModelOptions {
   vocabGgufPath: string;
   /** Jinja chat template stored as `tokenizer.chat_template`. */
   chatTemplate: string;
+  /** Named template variants, written as `tokenizer.chat_template.<name>` (e.g. `tool_use`). */
+  chatTemplates?: Readonly<Record<string, string>>;
   /** Where to write the model; parent directories are created. Replaced atomically if it exists. */
   outputPath: string;
   /** `general.name`; default `'tiny-qwen2'`. */
@@ -91,7 +93,8 @@ export const TINY_MODEL_HPARAMS = Object.freeze({
  *   `tokenizer.*` key of the vocab file with its exact GGUF value type (string arrays stay string
  *   arrays, `token_type` stays an int32 array, ids stay uint32, ...) except the vocab's own chat
  *   templates (`tokenizer.chat_template`, `tokenizer.chat_template.*`, `tokenizer.chat_templates`),
- *   and `tokenizer.chat_template` = `options.chatTemplate`.
+ *   and `tokenizer.chat_template` = `options.chatTemplate`, `tokenizer.chat_template.<name>` for each
+ *   of `options.chatTemplates`.
  * - Tensors (shapes in GGUF/ggml order, fastest-varying dimension first; E = 64, V = vocab size,
  *   KV = E / head_count * head_count_kv = 32, FF = 128):
  *   `token_embd.weight` [E, V] F16; per block `blk.N.`: `attn_norm.weight` [E] F32,
@@ -135,7 +138,7 @@ export async function createTinyModel(options: TinyModelOptions): Promise<void> 
   const vocabSize = (tokens.value as MetadataValue[]).length;
 
   const tensors = planTensors(vocabSize);
-  const metadata = buildMetadata(name, options.chatTemplate, tokenizerKvs, tensors.length);
+  const metadata = buildMetadata(name, options.chatTemplate, options.chatTemplates ?? {}, tokenizerKvs, tensors.length);
   // alignment 1 = no padding: the tensor-info records must follow the KV pairs directly.
   const header = serializeGgufMetadata(metadata, { littleEndian: true, alignment: 1 });
 
@@ -293,6 +296,7 @@ function valueByteLength(value: MetadataValue, type: GGUFValueType, subType?: GG
 function buildMetadata(
   name: string,
   chatTemplate: string,
+  chatTemplates: Readonly<Record<string, string>>,
   tokenizerKvs: Record<string, TypedKv>,
   tensorCount: number,
 ): GGUFTypedMetadata {
@@ -317,6 +321,9 @@ function buildMetadata(
     [`${arch}.attention.layer_norm_rms_epsilon`]: f32(h.rmsNormEpsilon),
     ...tokenizerKvs,
     'tokenizer.chat_template': str(chatTemplate),
+    ...Object.fromEntries(
+      Object.entries(chatTemplates).map(([variant, template]) => [`tokenizer.chat_template.${variant}`, str(template)]),
+    ),
   };
   return {
     version: { value: 3, type: GGUFValueType.UINT32 },
