@@ -37,9 +37,11 @@ describe('JSON Schema → GBNF, judged by llama.cpp test-gbnf-validator', () => 
   describe.each(CORPUS.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const grammar = schemaToGbnf(c.schema, { additionalPropertiesDefault: !c.strict });
 
-    it('labels agree with ajv', () => {
-      for (const text of c.valid) expect([text, validator.validateText(c.schema, text).valid]).toEqual([text, true]);
-      for (const text of c.invalid) expect([text, validator.validateText(c.schema, text).valid]).toEqual([text, false]);
+    it('labels agree with ajv (but where ajv misjudges the spec)', () => {
+      const checkable = (text: string) => !c.ajvMisjudges?.includes(text);
+      for (const text of c.valid.filter(checkable)) expect([text, validator.validateText(c.schema, text).valid]).toEqual([text, true]);
+      for (const text of c.invalid.filter(checkable)) expect([text, validator.validateText(c.schema, text).valid]).toEqual([text, false]);
+      for (const text of c.ajvMisjudges ?? []) expect([...c.valid, ...c.invalid]).toContain(text);
     });
 
     it('accepts every valid instance (completeness)', () => {

@@ -47,6 +47,8 @@ function loadPrimitives(): Map<string, string> {
 const MAX_ALTERNATIVES = 64;
 const MAX_STATES = 4096;
 const MAX_DEPENDENT_KEYS = 4;
+/** `contains` keywords of one array counted together (subsets of them per item). */
+const MAX_CONTAINS = 3;
 /** Distinct item values a `uniqueItems` array can track (states: subsets of them). */
 const MAX_UNIQUE_VALUES = 12;
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
@@ -230,7 +232,7 @@ class SchemaEmitter {
   /** The body matching the values satisfying `c`, or null when none does. */
   private emit(c: Constraints, hint: string): string | null {
     if (c.never) return null;
-    c = this.expandNots(c);
+    c = this.expandNots({ ...c, anyOf: c.anyOf.filter((g) => !g.tautology) });
     if (c.never) return null;
     if (c.enums.length > 0) return this.emitEnum(c);
     if (c.anyOf.length > 0 || c.oneOf.length > 0) return this.emitBranches(c, hint);
@@ -239,6 +241,7 @@ class SchemaEmitter {
 
   /** The complement (see `complementOf`) of `ref`, as a synthetic ref, when it has an exact schema. */
   private complementRef(ref: SchemaRef): SchemaRef | undefined {
+    if (ref.derived) return undefined;
     const complement = complementOf(ref.schema, (target) => this.tree.resolve(target, ref.pointer)?.schema);
     return complement === undefined ? undefined : this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
   }
@@ -669,8 +672,12 @@ class SchemaEmitter {
     if (maxItems !== undefined && maxItems < minItems) return null;
     const contains = c.contains.filter((k) => k.value.min > 0 || k.value.max !== undefined);
     if (contains.length > 1) {
-      this.issue('contains', contains[1].pointer, 'only one contains per array can be enforced');
-      return null;
+      const bounded = contains.find((k) => k.value.max !== undefined);
+      if (bounded || contains.length > MAX_CONTAINS) {
+        this.issue('contains', (bounded ?? contains[MAX_CONTAINS]).pointer, `several contains per array are enforced only without maxContains, at most ${MAX_CONTAINS}`);
+        return null;
+      }
+      return this.emitContainsAll(contains, refsAt, prefixLength, minItems, maxItems, hint);
     }
     const item = (i: number): string | null => positionRules[Math.min(i, prefixLength)] ?? null;
     if (contains.length === 1) return this.emitContains(contains[0], refsAt, prefixLength, minItems, maxItems, hint);
@@ -835,6 +842,65 @@ class SchemaEmitter {
       return name;
     };
     const start = state(0, 0);
+    return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
+  }
+
+  /**
+   * An array satisfying several `contains` (none with `maxContains`): each needs `minContains`
+   * items matching its schema. A state machine over positions and the matches counted so far per
+   * `contains` (each up to its minimum), where an item either counts for no `contains` (any item) or
+   * for a non-empty set of them (an item matching all of their schemas). Exact: an item matching a
+   * schema may always be counted for it, so the counts can reach the true ones.
+   */
+  private emitContainsAll(
+    contains: Array<{ value: { schema: SchemaRef; min: number }; pointer: string }>,
+    refsAt: (i: number) => SchemaRef[],
+    prefixLength: number,
+    minItems: number,
+    maxItems: number | undefined,
+    hint: string,
+  ): string | null {
+    const needs = contains.map((k) => k.value.min);
+    const cap = Math.max(prefixLength, minItems, ...needs) + 1;
+    const positionCap = maxItems ?? cap;
+    if ((positionCap + 1) * needs.reduce((product, need) => product * (need + 1), 1) > MAX_STATES) {
+      this.issue('contains', contains[0].pointer, 'too many states to count contains matches');
+      return null;
+    }
+    const label = (i: number) => (i < prefixLength ? `${hint}-${i}` : `${hint}-item`);
+    const subsets = Array.from({ length: (1 << contains.length) - 1 }, (_, m) => contains.map((_, j) => ((m + 1) & (1 << j)) !== 0));
+    const states = new Map<string, string | null>();
+    const state = (i: number, got: number[]): string | null => {
+      const pos = maxItems === undefined ? Math.min(i, cap) : i;
+      const key = `${pos}:${got.join(',')}`;
+      if (states.has(key)) return states.get(key)!;
+      const name = this.builder.reserve(`${hint}-contains-${pos}-${got.join('-')}`);
+      states.set(key, name);
+      const sep = pos === 0 ? '' : '"," ';
+      const options: string[] = [];
+      if (pos >= minItems && got.every((g, j) => g >= needs[j])) options.push('""');
+      if (maxItems === undefined || pos < maxItems) {
+        const nextPos = maxItems === undefined ? Math.min(pos + 1, cap) : pos + 1;
+        const plain = this.ruleFor(refsAt(pos), label(pos));
+        const next = plain ? state(nextPos, got) : null;
+        if (plain && next) options.push(`${sep}${plain} ${next}`);
+        for (const subset of subsets) {
+          // only sets that advance some count still short of its minimum
+          if (!subset.some((inSet, j) => inSet && got[j] < needs[j])) continue;
+          const matching = this.ruleFor([...refsAt(pos), ...contains.filter((_, j) => subset[j]).map((k) => k.value.schema)], `${label(pos)}-contains`);
+          const after = matching ? state(nextPos, got.map((g, j) => (subset[j] ? Math.min(g + 1, needs[j]) : g))) : null;
+          if (matching && after) options.push(`${sep}${matching} ${after}`);
+        }
+      }
+      if (options.length === 0) {
+        states.set(key, null);
+        this.builder.define(name, NOTHING);
+        return null;
+      }
+      this.builder.define(name, options.join(' | '));
+      return name;
+    };
+    const start = state(0, needs.map(() => 0));
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
   }
 

@@ -15,6 +15,8 @@ import { FORMAT_PATTERNS, UNSUPPORTED_ASSERTED_FORMATS } from './string-formats'
 export interface SchemaRef {
   schema: boolean | Record<string, unknown>;
   pointer: string;
+  /** Constraints the converter derived itself (see `SchemaTree.derive`): `schema` is then `{}`. */
+  derived?: Constraints;
 }
 
 export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
@@ -33,6 +35,8 @@ export interface ObjectPart {
   /** `additionalProperties`, or the default (per options) when absent. */
   additionalProperties: SchemaRef;
   explicitAdditional: boolean;
+  /** Whether its keys count as evaluated for `unevaluatedProperties` (not inside a complement). */
+  annotates: boolean;
 }
 
 /** One array-shaping schema: the schema of each position. */
@@ -40,6 +44,16 @@ export interface ArrayPart {
   pointer: string;
   prefixItems: SchemaRef[];
   items?: SchemaRef;
+  /** Whether its positions count as evaluated for `unevaluatedItems` (not inside a complement). */
+  annotates: boolean;
+}
+
+/** The branches of one `anyOf`/`oneOf` (or of `if`/`then`/`else`, `dependentSchemas`). */
+export interface BranchGroup extends Located<SchemaRef[]> {
+  /** Whether the passing branches' evaluated keys and items count for an enclosing `unevaluated*`. */
+  annotates: boolean;
+  /** Asserts nothing, only annotates: the `if` of an `if` without `then`/`else` (with `true`). */
+  tautology?: boolean;
 }
 
 /** The merged constraints of a conjunction of schemas. */
@@ -61,7 +75,7 @@ export interface Constraints {
   arrayParts: ArrayPart[];
   minItems: number;
   maxItems?: number;
-  contains: Array<Located<{ schema: SchemaRef; min: number; max?: number }>>;
+  contains: Array<Located<{ schema: SchemaRef; min: number; max?: number; annotates: boolean }>>;
   uniqueItems: string[];
   objectParts: ObjectPart[];
   required: Set<string>;
@@ -69,9 +83,11 @@ export interface Constraints {
   minProperties: Located<number> | undefined;
   maxProperties?: number;
   dependentRequired: Map<string, Set<string>>;
-  anyOf: Array<Located<SchemaRef[]>>;
-  oneOf: Array<Located<SchemaRef[]>>;
+  anyOf: BranchGroup[];
+  oneOf: BranchGroup[];
   not: SchemaRef[];
+  /** Every key / every item is evaluated once the record holds (an `unevaluated*` applied). */
+  evaluatedAll: { properties: boolean; items: boolean };
 }
 
 export function emptyConstraints(): Constraints {
@@ -97,6 +113,7 @@ export function emptyConstraints(): Constraints {
     anyOf: [],
     oneOf: [],
     not: [],
+    evaluatedAll: { properties: false, items: false },
   };
 }
 
@@ -139,6 +156,10 @@ export function intersect(a: Constraints, b: Constraints): Constraints {
     anyOf: [...a.anyOf, ...b.anyOf],
     oneOf: [...a.oneOf, ...b.oneOf],
     not: [...a.not, ...b.not],
+    evaluatedAll: {
+      properties: a.evaluatedAll.properties || b.evaluatedAll.properties,
+      items: a.evaluatedAll.items || b.evaluatedAll.items,
+    },
   };
 }
 
@@ -172,9 +193,13 @@ export interface ConversionOptions {
 }
 
 const REFUSED: Record<string, string> = {
-  $dynamicRef: 'dynamic references are not supported',
   $recursiveRef: 'recursive references are not supported',
 };
+
+/** Branches of one `anyOf` whose annotations are enumerated (2ⁿ−1 choices) for `unevaluated*`. */
+const MAX_ANNOTATING_BRANCHES = 4;
+/** Choices of passing branches enumerated for one `unevaluated*`. */
+const MAX_CHOICES = 64;
 
 /**
  * The document being converted: ref resolution and flattening, with every issue collected in
@@ -190,6 +215,14 @@ export class SchemaTree {
   private readonly baseAt = new Map<string, string>();
   /** Base URI of each synthetic schema (where its references resolve), by index. */
   private readonly syntheticBase: string[] = [];
+  /** Synthetic locations (complements) whose keywords evaluate nothing for `unevaluated*`. */
+  private readonly silent = new Set<string>();
+  /** How many subschemas declare each `$dynamicAnchor` name. */
+  private readonly dynamicAnchors = new Map<string, number>();
+  /** Synthetic schemas by base, silent location and JSON text. */
+  private readonly syntheticByKey = new Map<string, SchemaRef>();
+  /** Records made by `derive`, by key. */
+  private readonly derivedByKey = new Map<string, SchemaRef>();
 
   constructor(
     readonly root: boolean | Record<string, unknown>,
@@ -229,6 +262,12 @@ export class SchemaTree {
     }
     if (pointer === '') this.byUri.set(base, ref);
     if (typeof schema.$anchor === 'string') this.byUri.set(`${base}#${schema.$anchor}`, ref);
+    if (typeof schema.$dynamicAnchor === 'string') {
+      // a $dynamicAnchor is also a plain-name fragment (2020-12 §8.2.2)
+      const name = schema.$dynamicAnchor;
+      if (!this.byUri.has(`${base}#${name}`)) this.byUri.set(`${base}#${name}`, ref);
+      this.dynamicAnchors.set(name, (this.dynamicAnchors.get(name) ?? 0) + 1);
+    }
     for (const [keyword, value] of Object.entries(schema)) {
       const at = (k: string | number) => childPointer(pointer, k);
       if (REFUSED[keyword] !== undefined) this.issue(keyword, pointer, REFUSED[keyword]);
@@ -294,6 +333,7 @@ export class SchemaTree {
         if (typeof value !== 'boolean') bad('must be a boolean');
         break;
       case '$ref':
+      case '$dynamicRef':
         if (typeof value !== 'string') bad('must be a string');
         break;
       default:
@@ -301,14 +341,43 @@ export class SchemaTree {
     }
   }
 
-  /** A schema made by the converter (its `$ref`s point into this document), as a located ref `~<n>`. */
-  synthesize(schema: SchemaRef['schema'], at = ''): SchemaRef {
-    if (JSON.stringify(schema).includes('"$id"')) {
+  /**
+   * A schema made by the converter (its `$ref`s point into this document), as a located ref `~<n>`.
+   * The same schema made for the same base is the same ref, so its rules are shared and a recursion
+   * through it ends.
+   *
+   * @param silent a location in it (relative JSON Pointer) whose keywords evaluate nothing for
+   *   `unevaluated*`: a complement
+   */
+  synthesize(schema: SchemaRef['schema'], at = '', silent?: string): SchemaRef {
+    const text = JSON.stringify(schema);
+    const key = `${this.baseOf(at)} ${silent ?? ''} ${text}`;
+    const known = this.syntheticByKey.get(key);
+    if (known) return known;
+    if (text.includes('"$id"')) {
       this.issue('$id', at, 'a $id inside a subschema the converter rewrites (if, not, dependentSchemas) is not supported');
     }
     this.synthetic.push(schema);
     this.syntheticBase.push(this.baseOf(at));
-    return { schema, pointer: `~${this.synthetic.length - 1}` };
+    const ref = { schema, pointer: `~${this.synthetic.length - 1}` };
+    if (silent !== undefined) this.silent.add(`${ref.pointer}${silent}`);
+    this.syntheticByKey.set(key, ref);
+    return ref;
+  }
+
+  /**
+   * A branch standing for constraints the converter derived (no location of the document): the
+   * disjuncts `unevaluated*` expands to. It has no exact complement; `flatten` returns its record.
+   * `key` names what the record is derived from: the same key is the same ref (`≈<key>`), so its
+   * rules are shared and a recursion through it ends; `make` runs only for a new key.
+   */
+  derive(key: string, make: () => Constraints): SchemaRef {
+    const known = this.derivedByKey.get(key);
+    if (known) return known;
+    const ref: SchemaRef = { schema: {}, pointer: `≈${key}` };
+    this.derivedByKey.set(key, ref);
+    ref.derived = make();
+    return ref;
   }
 
   /** The base URI that references in the subschema at `pointer` resolve against. */
@@ -321,19 +390,22 @@ export class SchemaTree {
     }
   }
 
-  /** Resolves a `$ref` value found at `pointer` (RFC 3986 against the base URI there). */
-  resolve(ref: string, pointer: string): SchemaRef | undefined {
+  /**
+   * Resolves a `$ref` (or `keyword`) value found at `pointer` (RFC 3986 against the base URI there;
+   * a plain-name fragment names an `$anchor` or `$dynamicAnchor`).
+   */
+  resolve(ref: string, pointer: string, keyword = '$ref'): SchemaRef | undefined {
     const uri = resolveUri(ref, this.baseOf(pointer));
     const hash = uri === undefined ? -1 : uri.indexOf('#');
     const resource = uri === undefined ? undefined : this.byUri.get(hash < 0 ? uri : uri.slice(0, hash));
     if (uri === undefined || resource === undefined) {
-      this.issue('$ref', pointer, `only references within the document are supported, not '${ref}'`);
+      this.issue(keyword, pointer, `only references within the document are supported, not '${ref}'`);
       return undefined;
     }
     const fragment = hash < 0 ? '' : decodeURIComponent(uri.slice(hash + 1));
     if (fragment !== '' && !fragment.startsWith('/')) {
       const anchored = this.byUri.get(uri.slice(0, hash + 1) + fragment);
-      if (!anchored) this.issue('$ref', pointer, `no $anchor '${fragment}' in the document`);
+      if (!anchored) this.issue(keyword, pointer, `no $anchor '${fragment}' in the document`);
       return anchored;
     }
     let node: unknown = resource.schema;
@@ -344,17 +416,36 @@ export class SchemaTree {
       if (isObject(node) && !(token in node) && token === 'items' && 'prefixItems' in node) token = 'prefixItems';
       else if (isObject(node) && token === 'additionalItems' && !('additionalItems' in node) && 'prefixItems' in node) token = 'items';
       if (typeof node !== 'object' || node === null || !(token in (node as object))) {
-        this.issue('$ref', pointer, `'${ref}' does not resolve`);
+        this.issue(keyword, pointer, `'${ref}' does not resolve`);
         return undefined;
       }
       node = (node as Record<string, unknown>)[token];
       located = childPointer(located, token);
     }
     if (typeof node !== 'boolean' && !isObject(node)) {
-      this.issue('$ref', pointer, `'${ref}' does not point to a schema`);
+      this.issue(keyword, pointer, `'${ref}' does not point to a schema`);
       return undefined;
     }
     return { schema: node as SchemaRef['schema'], pointer: located };
+  }
+
+  /**
+   * Resolves a `$dynamicRef` (2020-12 §8.2.3.2) statically. It first resolves like `$ref`; only when
+   * its fragment names the `$dynamicAnchor` of that first target does the dynamic scope pick the
+   * outermost schema resource defining the same `$dynamicAnchor`, and with one such anchor in the
+   * whole document that is always the first target. So: exact when the fragment is a JSON Pointer,
+   * an `$anchor`, or a `$dynamicAnchor` declared once; otherwise an issue.
+   */
+  private resolveDynamic(ref: string, pointer: string): SchemaRef | undefined {
+    const target = this.resolve(ref, pointer, '$dynamicRef');
+    const hash = ref.indexOf('#');
+    const fragment = hash < 0 ? '' : decodeURIComponent(ref.slice(hash + 1));
+    const dynamic = target !== undefined && isObject(target.schema) && target.schema.$dynamicAnchor === fragment;
+    if (dynamic && (this.dynamicAnchors.get(fragment) ?? 0) > 1) {
+      this.issue('$dynamicRef', pointer, `'${ref}' depends on the dynamic scope ($dynamicAnchor '${fragment}' is declared more than once), which is not supported`);
+      return undefined;
+    }
+    return target;
   }
 
   /**
@@ -368,9 +459,16 @@ export class SchemaTree {
     return out;
   }
 
-  private flattenOne(ref: SchemaRef, active: string[]): Constraints {
+  /** @param silent whether the keywords evaluate nothing for `unevaluated*` (inside a complement) */
+  private flattenOne(ref: SchemaRef, active: string[], silent = false): Constraints {
     const c = emptyConstraints();
+    if (ref.pointer.startsWith('≈')) {
+      // a derived record (one still being derived, reached again, stands for nothing)
+      c.never = ref.derived === undefined;
+      return ref.derived ? intersect(c, ref.derived) : c;
+    }
     const { schema, pointer } = ref;
+    silent ||= this.silent.has(pointer);
     if (schema === true) return c;
     if (schema === false || typeof schema !== 'object' || schema === null) {
       c.never = true;
@@ -380,31 +478,39 @@ export class SchemaTree {
     const at = (k: string | number) => childPointer(pointer, k);
     const sub = (k: string): SchemaRef => ({ schema: schema[k] as SchemaRef['schema'], pointer: at(k) });
     let out = c;
-    if (typeof schema.$ref === 'string') {
-      const target = this.resolve(schema.$ref, pointer);
-      if (target) {
-        if (active.includes(target.pointer)) {
-          this.issue('$ref', pointer, 'a reference cycle that never reaches a property or an item cannot be expanded');
-        } else {
-          out = intersect(out, this.flattenOne(target, [...active, target.pointer]));
-        }
+    const targets = [
+      typeof schema.$ref === 'string' ? this.resolve(schema.$ref, pointer) : undefined,
+      typeof schema.$dynamicRef === 'string' ? this.resolveDynamic(schema.$dynamicRef, pointer) : undefined,
+    ];
+    for (const target of targets) {
+      if (!target) continue;
+      if (active.includes(target.pointer)) {
+        this.issue('$ref', pointer, 'a reference cycle that never reaches a property or an item cannot be expanded');
+      } else {
+        out = intersect(out, this.flattenOne(target, [...active, target.pointer], silent));
       }
     }
+    const annotates = !silent;
     for (const key of ['anyOf', 'oneOf'] as const) {
       if (Array.isArray(schema[key])) {
         const branches = (schema[key] as unknown[]).map((s, i) => ({ schema: s as SchemaRef['schema'], pointer: childPointer(at(key), i) }));
-        out[key].push({ value: branches, pointer });
+        out[key].push({ value: branches, pointer, annotates });
       }
     }
     if (schema.not !== undefined) out.not.push(sub('not'));
     const conditional = this.conditionalBranches(schema, pointer);
-    if (conditional) out.anyOf.push({ value: conditional, pointer });
+    if (conditional) out.anyOf.push({ value: conditional, pointer, annotates });
+    else if (schema.if !== undefined && annotates) {
+      // a lone `if` asserts nothing, but its keys and items count as evaluated when it passes
+      out.anyOf.push({ value: [sub('if'), this.synthesize(true, pointer)], pointer, annotates, tautology: true });
+    }
     if (isObject(schema.dependentSchemas)) {
       for (const [key, dependent] of Object.entries(schema.dependentSchemas)) {
         // the key is absent, or present and the object also valid against the dependent schema
-        const absent = this.synthesize({ properties: { [key]: false }, additionalProperties: true }, pointer);
-        const present = this.synthesize({ required: [key], additionalProperties: true, allOf: [dependent as SchemaRef['schema']] }, pointer);
-        out.anyOf.push({ value: [absent, present], pointer: at('dependentSchemas') });
+        // (only the dependent schema's keywords evaluate keys)
+        const absent = this.synthesize({ not: { type: 'object', required: [key] } }, pointer);
+        const present = this.synthesize({ required: [key], allOf: [dependent as SchemaRef['schema']] }, pointer);
+        out.anyOf.push({ value: [absent, present], pointer: at('dependentSchemas'), annotates });
       }
     }
     if (schema.type !== undefined) {
@@ -432,12 +538,13 @@ export class SchemaTree {
           ? schema.prefixItems.map((s, i) => ({ schema: s as SchemaRef['schema'], pointer: childPointer(at('prefixItems'), i) }))
           : [],
         items: schema.items !== undefined ? sub('items') : undefined,
+        annotates,
       });
     }
     if (num('minItems') !== undefined) out.minItems = Math.max(out.minItems, num('minItems')!);
     if (num('maxItems') !== undefined) out.maxItems = Math.min(out.maxItems ?? Infinity, num('maxItems')!);
     if (schema.contains !== undefined) {
-      out.contains.push({ value: { schema: sub('contains'), min: num('minContains') ?? 1, max: num('maxContains') }, pointer });
+      out.contains.push({ value: { schema: sub('contains'), min: num('minContains') ?? 1, max: num('maxContains'), annotates }, pointer });
     }
     if (schema.uniqueItems === true) out.uniqueItems.push(pointer);
     // objects
@@ -463,6 +570,7 @@ export class SchemaTree {
           ? sub('additionalProperties')
           : { schema: this.options.additionalPropertiesDefault ?? true, pointer: at('additionalProperties') },
         explicitAdditional: explicit,
+        annotates,
       });
     }
     if (Array.isArray(schema.required)) for (const k of schema.required) if (typeof k === 'string') out.required.add(k);
@@ -479,47 +587,110 @@ export class SchemaTree {
     // allOf last: its properties come after the schema's own in declaration order
     if (Array.isArray(schema.allOf)) {
       schema.allOf.forEach((s, i) => {
-        out = intersect(out, this.flattenOne({ schema: s as SchemaRef['schema'], pointer: childPointer(at('allOf'), i) }, active));
+        out = intersect(out, this.flattenOne({ schema: s as SchemaRef['schema'], pointer: childPointer(at('allOf'), i) }, active, silent));
       });
     }
-    if (schema.unevaluatedProperties !== undefined) this.unevaluatedProperties(out, sub('unevaluatedProperties'), pointer);
-    if (schema.unevaluatedItems !== undefined) this.unevaluatedItems(out, sub('unevaluatedItems'), pointer);
-    return out;
+    if (schema.unevaluatedProperties !== undefined) {
+      out = this.closeProperties(out, sub('unevaluatedProperties'), pointer, { keys: [], patterns: [] }, active);
+    }
+    if (schema.unevaluatedItems !== undefined) {
+      out = this.closeItems(out, sub('unevaluatedItems'), pointer, { prefix: 0, contains: [] }, active);
+    }
+    return silent ? unannotated(out) : out;
   }
 
   /**
-   * `unevaluatedProperties` (2020-12 §11.3) where the keys evaluated are known statically: those
-   * of the schema's own and in-place (`allOf`, `$ref`) `properties`/`patternProperties`, or every
-   * key once one of them has `additionalProperties`. Added to `out` as one more object part whose
-   * `additionalProperties` is the unevaluated schema. With `anyOf`/`oneOf`/`if`/`dependentSchemas`
-   * (evaluation depends on which branch passes) it is an issue.
+   * `unevaluatedProperties` (2020-12 §11.3): the keys no annotating keyword of `c` evaluates must be
+   * valid against `unevaluated`. Evaluated are the keys of in-place `properties`/`patternProperties`
+   * (the schema's own, `allOf`, `$ref`, and the branches of `anyOf`/`oneOf`/`if`/`dependentSchemas`
+   * that pass), or every key once one has `additionalProperties` or an `unevaluatedProperties`
+   * (complements evaluate nothing). Without branch groups that is one more object part. With them,
+   * which branches pass depends on the value, so the record becomes a disjunction over the choices
+   * (per `anyOf` group every non-empty subset of its branches, per `oneOf` group each branch) of
+   * "the chosen branches hold, and every key none of them (nor `before`) evaluates is valid against
+   * `unevaluated`". That is exact: evaluating more keys only relaxes the condition, so the choice of
+   * all passing branches is the weakest, and any other true disjunct implies it; the `anyOf` groups
+   * are implied by each disjunct, the `oneOf` groups stay. Too many choices is an issue.
    */
-  private unevaluatedProperties(out: Constraints, unevaluated: SchemaRef, pointer: string): void {
-    if (out.anyOf.length > 0 || out.oneOf.length > 0) {
-      this.issue('unevaluatedProperties', pointer, 'unevaluatedProperties next to anyOf, oneOf, if or dependentSchemas is not supported');
-      return;
+  private closeProperties(c: Constraints, unevaluated: SchemaRef, pointer: string, before: { keys: string[]; patterns: string[] }, active: string[]): Constraints {
+    const parts = c.objectParts.filter((p) => p.annotates);
+    if (c.evaluatedAll.properties || parts.some((p) => p.explicitAdditional)) return c;
+    const keys = [...new Set([...before.keys, ...parts.flatMap((p) => [...p.properties.keys()])])];
+    const patterns = [...new Set([...before.patterns, ...parts.flatMap((p) => p.patternProperties.map((pp) => pp.pattern))])];
+    const choices = this.branchChoices(c, 'unevaluatedProperties', pointer);
+    if (choices === undefined) return c;
+    if (choices.length === 0) {
+      const evaluated: SchemaRef = { schema: true, pointer: unevaluated.pointer };
+      const part: ObjectPart = {
+        pointer,
+        properties: new Map(keys.map((key) => [key, evaluated])),
+        patternProperties: patterns.map((pattern) => ({ pattern, schema: evaluated })),
+        additionalProperties: unevaluated,
+        explicitAdditional: true,
+        annotates: true,
+      };
+      return { ...c, objectParts: [...c.objectParts, part] };
     }
-    if (out.objectParts.some((p) => p.explicitAdditional)) return; // every key is evaluated already
-    const properties = new Map<string, SchemaRef>();
-    for (const p of out.objectParts) for (const key of p.properties.keys()) properties.set(key, { schema: true, pointer: unevaluated.pointer });
-    const patternProperties = out.objectParts.flatMap((p) => p.patternProperties.map((pp) => ({ pattern: pp.pattern, schema: { schema: true, pointer: unevaluated.pointer } })));
-    out.objectParts.push({ pointer, properties, patternProperties, additionalProperties: unevaluated, explicitAdditional: true });
+    const disjuncts = choices.map((choice) =>
+      this.derive(`properties ${unevaluated.pointer} ${JSON.stringify([keys, patterns])} ${choice.map((b) => b.pointer).join(' ')}`, () =>
+        this.closeProperties(this.flatten(choice, active), unevaluated, pointer, { keys, patterns }, active),
+      ),
+    );
+    return withDisjuncts(c, disjuncts, pointer, 'properties');
   }
 
   /**
-   * `unevaluatedItems` (2020-12 §11.2) where the positions evaluated are known statically: those of
-   * the schema's own and in-place `prefixItems`, or every position once one has `items`. Added as
-   * one more array part; with `anyOf`/`oneOf`/`if`/`dependentSchemas` or `contains` it is an issue.
+   * `unevaluatedItems` (2020-12 §11.2), as `closeProperties` does for keys: evaluated are the
+   * positions of in-place `prefixItems`, every position once one has `items` or an
+   * `unevaluatedItems`, and each item matching an in-place `contains` (so a position past the
+   * prefixes must be valid against one of the `contains` schemas or against `unevaluated`).
    */
-  private unevaluatedItems(out: Constraints, unevaluated: SchemaRef, pointer: string): void {
-    if (out.anyOf.length > 0 || out.oneOf.length > 0 || out.contains.length > 0) {
-      this.issue('unevaluatedItems', pointer, 'unevaluatedItems next to anyOf, oneOf, if, dependentSchemas or contains is not supported');
-      return;
+  private closeItems(c: Constraints, unevaluated: SchemaRef, pointer: string, before: { prefix: number; contains: SchemaRef[] }, active: string[]): Constraints {
+    const parts = c.arrayParts.filter((p) => p.annotates);
+    if (c.evaluatedAll.items || parts.some((p) => p.items !== undefined)) return c;
+    const prefix = Math.max(before.prefix, ...parts.map((p) => p.prefixItems.length));
+    const contains = [...before.contains, ...c.contains.filter((k) => k.value.annotates).map((k) => k.value.schema)];
+    const choices = this.branchChoices(c, 'unevaluatedItems', pointer);
+    if (choices === undefined) return c;
+    if (choices.length === 0) {
+      const either = [...contains, unevaluated];
+      const items =
+        contains.length === 0
+          ? unevaluated
+          : this.derive(`either ${either.map((b) => b.pointer).join(' ')}`, () => ({ ...emptyConstraints(), anyOf: [{ value: either, pointer, annotates: false }] }));
+      const prefixItems = Array.from({ length: prefix }, () => ({ schema: true, pointer: unevaluated.pointer }));
+      return { ...c, arrayParts: [...c.arrayParts, { pointer, prefixItems, items, annotates: true }] };
     }
-    if (out.arrayParts.some((p) => p.items !== undefined)) return; // every position is evaluated already
-    const evaluated = Math.max(0, ...out.arrayParts.map((p) => p.prefixItems.length));
-    const prefixItems = Array.from({ length: evaluated }, () => ({ schema: true, pointer: unevaluated.pointer }));
-    out.arrayParts.push({ pointer, prefixItems, items: unevaluated });
+    const disjuncts = choices.map((choice) =>
+      this.derive(`items ${unevaluated.pointer} ${JSON.stringify([prefix, contains.map((k) => k.pointer)])} ${choice.map((b) => b.pointer).join(' ')}`, () =>
+        this.closeItems(this.flatten(choice, active), unevaluated, pointer, { prefix, contains }, active),
+      ),
+    );
+    return withDisjuncts(c, disjuncts, pointer, 'items');
+  }
+
+  /**
+   * The choices of passing branches whose annotations count: per annotating `anyOf` group each
+   * non-empty subset, per annotating `oneOf` group each branch; `[]` when there is no such group,
+   * undefined (an issue) when there are too many.
+   */
+  private branchChoices(c: Constraints, keyword: string, pointer: string): SchemaRef[][] | undefined {
+    const anyOf = c.anyOf.filter((g) => g.annotates);
+    const oneOf = c.oneOf.filter((g) => g.annotates);
+    if (anyOf.length === 0 && oneOf.length === 0) return [];
+    if (anyOf.some((g) => g.value.length > MAX_ANNOTATING_BRANCHES)) {
+      this.issue(keyword, pointer, `${keyword} next to an anyOf of more than ${MAX_ANNOTATING_BRANCHES} branches is not supported`);
+      return undefined;
+    }
+    const count = [...anyOf.map((g) => 2 ** g.value.length - 1), ...oneOf.map((g) => g.value.length)].reduce((a, b) => a * b, 1);
+    if (count > MAX_CHOICES) {
+      this.issue(keyword, pointer, `${keyword} would need more than ${MAX_CHOICES} alternatives (one per choice of passing anyOf/oneOf/if branches)`);
+      return undefined;
+    }
+    let choices: SchemaRef[][] = [[]];
+    for (const group of anyOf) choices = choices.flatMap((choice) => nonEmptySubsets(group.value).map((subset) => [...choice, ...subset]));
+    for (const group of oneOf) choices = choices.flatMap((choice) => group.value.map((branch) => [...choice, branch]));
+    return choices;
   }
 
   /**
@@ -535,8 +706,9 @@ export class SchemaTree {
       this.issue('if', pointer, "'if' has no exact complement (needed for 'else'), so if/then/else cannot be enforced");
       return undefined;
     }
-    const branch = (first: unknown, second: unknown) => this.synthesize({ allOf: [first, second ?? true] } as SchemaRef['schema'], pointer);
-    return [branch(condition, schema.then), branch(complement, schema.else)];
+    const branch = (first: unknown, second: unknown, silent?: string) =>
+      this.synthesize({ allOf: [first, second ?? true] } as SchemaRef['schema'], pointer, silent);
+    return [branch(condition, schema.then), branch(complement, schema.else, '/allOf/0')]; // ¬if evaluates nothing
   }
 }
 
@@ -556,6 +728,39 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `c` where the annotating branch groups are replaced by one group of `disjuncts` (which imply the
+ * `anyOf` groups; the `oneOf` groups stay as assertions), and every key or item counts as evaluated.
+ */
+function withDisjuncts(c: Constraints, disjuncts: SchemaRef[], pointer: string, evaluated: 'properties' | 'items'): Constraints {
+  return {
+    ...c,
+    anyOf: [...c.anyOf.filter((g) => !g.annotates), { value: disjuncts, pointer, annotates: false }],
+    oneOf: c.oneOf.map((g) => ({ ...g, annotates: false })),
+    evaluatedAll: { ...c.evaluatedAll, [evaluated]: true },
+  };
+}
+
+/** `c` evaluating no key and no item (a complement's keywords annotate nothing). */
+function unannotated(c: Constraints): Constraints {
+  return {
+    ...c,
+    objectParts: c.objectParts.map((p) => ({ ...p, annotates: false })),
+    arrayParts: c.arrayParts.map((p) => ({ ...p, annotates: false })),
+    contains: c.contains.map((k) => ({ ...k, value: { ...k.value, annotates: false } })),
+    anyOf: c.anyOf.map((g) => ({ ...g, annotates: false })),
+    oneOf: c.oneOf.map((g) => ({ ...g, annotates: false })),
+    evaluatedAll: { properties: false, items: false },
+  };
+}
+
+/** Every non-empty subset of `items`, in a stable order. */
+function nonEmptySubsets<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let mask = 1; mask < 1 << items.length; mask++) out.push(items.filter((_, i) => (mask & (1 << i)) !== 0));
+  return out;
+}
+
 /** Whether a schema object has no keyword beyond annotations (accepts every value). */
 export function isUnconstrained(c: Constraints): boolean {
   return (
@@ -564,7 +769,7 @@ export function isUnconstrained(c: Constraints): boolean {
     c.formats.length === 0 && c.arrayParts.length === 0 && c.minItems === 0 && c.maxItems === undefined &&
     c.contains.length === 0 && c.uniqueItems.length === 0 && c.objectParts.every((p) => p.properties.size === 0 && p.patternProperties.length === 0 && p.additionalProperties.schema === true) &&
     c.required.size === 0 && c.propertyNames.length === 0 && c.minProperties === undefined &&
-    c.maxProperties === undefined && c.dependentRequired.size === 0 && c.anyOf.length === 0 &&
+    c.maxProperties === undefined && c.dependentRequired.size === 0 && c.anyOf.every((g) => g.tautology) &&
     c.oneOf.length === 0 && c.not.length === 0
   );
 }
