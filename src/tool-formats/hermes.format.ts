@@ -37,6 +37,8 @@ export function isHermesTemplate(source: string): boolean {
 }
 
 const ENVELOPE = /^\s*\{\s*"name"\s*:\s*"([^"]*)"\s*,\s*"arguments"\s*:/;
+/** An envelope whose name is complete but whose `"arguments":` has not arrived yet (streaming). */
+const NAMED = /^\s*\{\s*"name"\s*:\s*"([^"]*)"/;
 
 /** Grammar rules for one call of each tool, `<tool_call>…</tool_call>`; returns the call rule. */
 export function hermesCallRule(tools: ToolSpec[], builder: GrammarBuilder): string {
@@ -58,7 +60,8 @@ export function hermesCallRule(tools: ToolSpec[], builder: GrammarBuilder): stri
 /**
  * Parses Hermes calls out of `text` starting at `from`: visible content before the first
  * `<tool_call>` (trailing whitespace is held back while streaming, and dropped before a call),
- * then each call's name and (possibly partial) arguments text.
+ * then each call's name (while streaming, as soon as its closing quote arrives) and (possibly
+ * partial) arguments text.
  */
 export function parseHermesCalls(text: string, from: number, final: boolean): Omit<ParsedMessage, 'reasoning'> {
   const m = HERMES_MARKERS;
@@ -72,8 +75,12 @@ export function parseHermesCalls(text: string, from: number, final: boolean): Om
   let cursor = open;
   let truncatedCall = false;
   while (cursor >= 0 && text.startsWith(m.open, cursor)) {
-    const envelope = ENVELOPE.exec(text.slice(cursor + m.open.length));
+    const rest = text.slice(cursor + m.open.length);
+    const envelope = ENVELOPE.exec(rest);
     if (!envelope) {
+      const named = final ? null : NAMED.exec(rest);
+      // the name streams as soon as it is complete, its arguments once they start
+      if (named) toolCalls.push({ name: named[1], arguments: '' });
       truncatedCall = final;
       break;
     }
