@@ -1,3 +1,4 @@
+import { ChatMessage } from '../openai/chat-completion.types';
 import { ApiError } from '../errors/api-error';
 import { toTemplateMessages, toTemplateTools, withSystemText, withToolCallIdLength } from './template-messages';
 
@@ -94,6 +95,13 @@ describe('tool-call ids of a fixed length', () => {
     expect(id).toMatch(/^[A-Za-z0-9]{9}$/);
     expect(result.tool_call_id).toBe(id);
     expect(kept.tool_call_id).toBe('A1b2C3d4E');
+  });
+});
+
+describe('fields of other roles', () => {
+  it('ignores tool_calls and tool_call_id where the schema does not check them', () => {
+    const hostile = { role: 'developer', content: 'x', tool_calls: 'HkPv{J424', tool_call_id: -1 } as unknown as ChatMessage;
+    expect(toTemplateMessages([hostile])).toEqual([{ role: 'system', content: 'x' }]);
   });
 });
 

@@ -21,7 +21,9 @@ export interface TemplateMessage {
 /**
  * Normalises OpenAI request messages for chat templates: `developer` becomes `system`; text content
  * parts are joined with "\n" (as vLLM does); assistant tool-call `arguments` JSON strings become
- * objects; a null assistant content without tool calls becomes "".
+ * objects; a null assistant content without tool calls becomes "". `tool_calls` is read from
+ * assistant messages only and `tool_call_id` from tool messages only (the request schema checks
+ * them there; on other roles they are ignored).
  *
  * @throws ApiError `unsupported_value` for non-text content parts (images, audio, files),
  *   `invalid_value` for tool-call arguments that are not a JSON object
@@ -31,8 +33,9 @@ export function toTemplateMessages(messages: ChatMessage[]): TemplateMessage[] {
     const role = message.role === 'developer' ? 'system' : message.role;
     const out: TemplateMessage = { role, content: textOf(message.content, index) };
     if (message.name !== undefined) out.name = message.name;
-    if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
-    if (message.tool_calls?.length) {
+    // only the roles whose schema validated them carry these; elsewhere they are ignored
+    if (role === 'tool' && message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
+    if (role === 'assistant' && message.tool_calls?.length) {
       out.tool_calls = message.tool_calls.map((call, callIndex) => ({
         id: call.id,
         type: 'function',
