@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { createParser, EventSourceMessage } from 'eventsource-parser';
 import { Observable } from 'rxjs';
 import {
@@ -13,8 +14,9 @@ import {
 } from './completion-types';
 import { IdleTimeout } from './idle-timeout';
 import { LlamaObserver } from './llama-observer';
-import { QueueFullError, SlotLease, SlotScheduler } from './slot-scheduler';
+import { SlotLease, SlotScheduler } from './slot-scheduler';
 import { UpstreamResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from './upstream-errors';
+import { toUpstreamError, UpstreamHttp, UpstreamRequest } from './upstream-http';
 
 /** Where the client finds llama-server right now (the port changes when it is restarted). */
 export interface UpstreamLocation {
@@ -47,9 +49,27 @@ export interface LlamaClientOptions {
 const HEALTH_PROBE_TIMEOUT_MS = 5000;
 
 /**
+ * The fields of a `/completion` result we read, sent as its `response_fields` (per llama.cpp
+ * tools/server/README.md): llama-server leaves the rest of its final result out — the prompt, the
+ * generation settings with the whole grammar, the token ids — which it would serialise and we
+ * parse on every request.
+ */
+const RESULT_FIELDS = [
+  'content',
+  'stop',
+  'stop_type',
+  'stopping_word',
+  'tokens_predicted',
+  'tokens_evaluated',
+  'truncated',
+  'timings',
+  'completion_probabilities',
+] satisfies Array<keyof CompletionResult>;
+
+/**
  * HTTP client of llama-server's native API (per llama.cpp tools/server/README.md): `POST
  * /completion` whole or streamed (SSE), `POST /tokenize`, `POST /detokenize`, `POST /embeddings`,
- * `GET /props`, `GET /health`. Uses Node's fetch.
+ * `GET /props`, `GET /health`, over `UpstreamHttp`.
  *
  * Every method throws/emits `UpstreamUnavailableError` when llama-server is not ready or cannot be
  * reached, and `UpstreamResponseError` (with llama-server's status and message) when it answers
@@ -62,6 +82,8 @@ export class LlamaClient {
     private readonly options: LlamaClientOptions = {},
   ) {}
 
+  private readonly http = new UpstreamHttp();
+
   /**
    * `POST /completion` without streaming, on a slot of the scheduler (held until the answer has
    * been read, or `signal` aborts).
@@ -70,8 +92,8 @@ export class LlamaClient {
     const lease = await this.acquireSlot(body, signal);
     const idle = new IdleTimeout(this.options.timeoutMs, signal);
     try {
-      const response = await this.post('/completion', { ...body, ...slotOf(lease), stream: false }, idle.signal);
-      const result = (await response.json()) as CompletionResult;
+      const request = { ...body, ...slotOf(lease), stream: false, response_fields: RESULT_FIELDS };
+      const result = await this.http.json<CompletionResult>(await this.post('/completion', request, idle.signal));
       this.options.observer?.completionFinished(result);
       return result;
     } catch (error) {
@@ -112,13 +134,13 @@ export class LlamaClient {
         lease = await this.acquireSlot(body, abort.signal);
         const idle = new IdleTimeout(this.options.timeoutMs, abort.signal);
         try {
-          const request = { ...body, ...slotOf(lease), stream: true };
+          const request = { ...body, ...slotOf(lease), stream: true, response_fields: RESULT_FIELDS };
           sentAt = performance.now();
-          const response = await this.post('/completion', request, idle.signal);
-          const decoder = new TextDecoder();
-          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          const init = { method: 'POST', body: request, signal: idle.signal, stream: true } as const;
+          const response = await this.request('/completion', init);
+          for await (const text of this.http.textChunks(response)) {
             idle.touch();
-            parser.feed(decoder.decode(chunk, { stream: true }));
+            parser.feed(text);
           }
         } catch (error) {
           throw idle.timedOut ? new UpstreamTimeoutError(this.options.timeoutMs!) : error;
@@ -145,8 +167,7 @@ export class LlamaClient {
    * read; the object is llama-server's whole answer).
    */
   async props(): Promise<LlamaServerProps> {
-    const response = await this.request('/props', { method: 'GET' });
-    return (await response.json()) as LlamaServerProps;
+    return this.http.json<LlamaServerProps>(await this.request('/props', { method: 'GET' }));
   }
 
   /**
@@ -154,14 +175,12 @@ export class LlamaClient {
    * `with_pieces`), answered as llama-server answers it: `{ tokens }`.
    */
   async tokenize(body: TokenizeRequest, signal?: AbortSignal): Promise<TokenizeResponse> {
-    const response = await this.post('/tokenize', body, signal);
-    return (await response.json()) as TokenizeResponse;
+    return this.http.json<TokenizeResponse>(await this.post('/tokenize', body, signal));
   }
 
   /** `POST /detokenize` (`tokens`): `{ content }`. */
   async detokenize(body: DetokenizeRequest, signal?: AbortSignal): Promise<DetokenizeResponse> {
-    const response = await this.post('/detokenize', body, signal);
-    return (await response.json()) as DetokenizeResponse;
+    return this.http.json<DetokenizeResponse>(await this.post('/detokenize', body, signal));
   }
 
   /**
@@ -169,8 +188,7 @@ export class LlamaClient {
    * started with `--embedding`. One result per prompt of `content`.
    */
   async embeddings(body: EmbeddingsRequest, signal?: AbortSignal): Promise<EmbeddingsResult[]> {
-    const response = await this.post('/embeddings', body, signal);
-    return (await response.json()) as EmbeddingsResult[];
+    return this.http.json<EmbeddingsResult[]>(await this.post('/embeddings', body, signal));
   }
 
   /**
@@ -178,18 +196,21 @@ export class LlamaClient {
    * llama.cpp's per-tokenizer defaults): `POST /tokenize` of "" with `add_special: true`.
    */
   async addsBosToken(): Promise<boolean> {
-    const response = await this.post('/tokenize', { content: '', add_special: true });
-    const { tokens } = (await response.json()) as { tokens: number[] };
+    const { tokens } = await this.http.json<{ tokens: number[] }>(
+      await this.post('/tokenize', { content: '', add_special: true }),
+    );
     return tokens.length > 0;
   }
 
   /** `GET /health`: true when llama-server answers 200. Never throws. */
   async healthy(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.upstream.baseUrl()}/health`, {
+      const response = await this.http.send(`${this.upstream.baseUrl()}/health`, {
+        method: 'GET',
         signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS),
       });
-      return response.ok;
+      response.resume();
+      return true;
     } catch {
       return false;
     }
@@ -207,41 +228,15 @@ export class LlamaClient {
     }
   }
 
-  private post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal,
-    });
+  private post(path: string, body: unknown, signal?: AbortSignal): Promise<IncomingMessage> {
+    return this.request(path, { method: 'POST', body, signal });
   }
 
-  private async request(path: string, init: RequestInit): Promise<Response> {
+  private request(path: string, init: Omit<UpstreamRequest, 'apiKey'>): Promise<IncomingMessage> {
     if (!this.upstream.isReady()) {
-      throw new UpstreamUnavailableError('llama-server is not ready (starting or restarting)');
+      return Promise.reject(new UpstreamUnavailableError('llama-server is not ready (starting or restarting)'));
     }
-    let response: Response;
-    try {
-      const key = this.upstream.apiKey?.();
-      const headers = key ? { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } : init.headers;
-      response = await fetch(`${this.upstream.baseUrl()}${path}`, { ...init, headers });
-    } catch (error) {
-      throw toUpstreamError(error);
-    }
-    if (!response.ok) {
-      const text = await response.text();
-      throw new UpstreamResponseError(response.status, upstreamMessage(text));
-    }
-    return response;
-  }
-}
-
-function upstreamMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: string } };
-    return parsed.error?.message ?? text;
-  } catch {
-    return text;
+    return this.http.send(`${this.upstream.baseUrl()}${path}`, { ...init, apiKey: this.upstream.apiKey?.() });
   }
 }
 
@@ -253,16 +248,4 @@ function promptKey(prompt: CompletionRequest['prompt']): string {
 /** The `id_slot` field of a leased request (none without a scheduler). */
 function slotOf(lease: SlotLease | undefined): { id_slot?: number } {
   return lease ? { id_slot: lease.id } : {};
-}
-
-function toUpstreamError(error: unknown): Error {
-  if (
-    error instanceof UpstreamResponseError ||
-    error instanceof UpstreamUnavailableError ||
-    error instanceof UpstreamTimeoutError ||
-    error instanceof QueueFullError
-  ) {
-    return error;
-  }
-  return new UpstreamUnavailableError(`llama-server unreachable: ${(error as Error).message}`);
 }

@@ -1,0 +1,103 @@
+import { createServer, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { UpstreamResponseError, UpstreamUnavailableError } from './upstream-errors';
+import { UpstreamHttp } from './upstream-http';
+
+// A fake upstream: the faults (error status, garbage, a body cut off, a late abort) on demand.
+describe('UpstreamHttp', () => {
+  let server: Server;
+  let base: string;
+  const open = new Set<ServerResponse>();
+  const http = new UpstreamHttp();
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      open.add(res);
+      res.on('close', () => open.delete(res));
+      if (req.url === '/json') {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => res.end(JSON.stringify({ echo: JSON.parse(body), auth: req.headers.authorization ?? null })));
+      } else if (req.url === '/error') {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":400,"message":"bad grammar"}}');
+      } else if (req.url === '/garbage') {
+        res.end('<html>');
+      } else if (req.url === '/last-event') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end('data: {"stop":true}\n\n');
+      } else if (req.url === '/stream') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: é');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const res of open) res.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends JSON with the bearer key and parses the JSON answer', async () => {
+    const response = await http.send(`${base}/json`, { method: 'POST', body: { a: 'ü' }, apiKey: 'k' });
+    expect(await http.json(response)).toEqual({ echo: { a: 'ü' }, auth: 'Bearer k' });
+  });
+
+  it("turns an error status into UpstreamResponseError with llama-server's message", async () => {
+    const failure = http.send(`${base}/error`, { method: 'GET' });
+    await expect(failure).rejects.toThrow(UpstreamResponseError);
+    await expect(http.send(`${base}/error`, { method: 'GET' })).rejects.toMatchObject({ status: 400, message: 'bad grammar' });
+  });
+
+  it('turns a non-JSON answer into UpstreamUnavailableError', async () => {
+    const response = await http.send(`${base}/garbage`, { method: 'GET' });
+    await expect(http.json(response)).rejects.toThrow(UpstreamUnavailableError);
+  });
+
+  it('turns a refused connection into UpstreamUnavailableError', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(http.send(`http://127.0.0.1:${port}/`, { method: 'GET' })).rejects.toThrow(UpstreamUnavailableError);
+  });
+
+  it('yields streamed text as it arrives and fails the read with UpstreamUnavailableError on abort', async () => {
+    const abort = new AbortController();
+    const response = await http.send(`${base}/stream`, { method: 'GET', signal: abort.signal });
+    const chunks = http.textChunks(response);
+    expect((await chunks.next()).value).toBe('data: é');
+    abort.abort();
+    await expect(chunks.next()).rejects.toThrow(UpstreamUnavailableError);
+  });
+
+  it('an abort on the last event, when the answer has ended with it, leaves the pooled connection working', async () => {
+    const abort = new AbortController();
+    const response = await http.send(`${base}/last-event`, { method: 'GET', signal: abort.signal });
+    const texts: string[] = [];
+    for await (const text of http.textChunks(response)) {
+      texts.push(text);
+      abort.abort();
+    }
+    expect(texts).toEqual(['data: {"stop":true}\n\n']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await http.json(await http.send(`${base}/json`, { method: 'POST', body: 3 }))).toEqual({ echo: 3, auth: null });
+  });
+
+  it('rejects at once for a signal aborted before sending', async () => {
+    await expect(http.send(`${base}/json`, { method: 'GET', signal: AbortSignal.abort() })).rejects.toThrow(
+      UpstreamUnavailableError,
+    );
+  });
+
+  it('ignores an abort after the whole answer arrived, and the pooled connection keeps working', async () => {
+    const abort = new AbortController();
+    const response = await http.send(`${base}/json`, { method: 'POST', body: 1, signal: abort.signal });
+    response.once('end', () => abort.abort());
+    expect(await http.json(response)).toEqual({ echo: 1, auth: null });
+    await new Promise((resolve) => setImmediate(resolve));
+    const again = await http.send(`${base}/json`, { method: 'POST', body: 2 });
+    expect(await http.json(again)).toEqual({ echo: 2, auth: null });
+  });
+});
