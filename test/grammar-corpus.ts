@@ -120,6 +120,8 @@ export const CORPUS: CorpusCase[] = [
   { name: 'not of items and length (complement)', schema: { type: 'array', not: { items: { type: 'integer' }, minItems: 2 } }, valid: ['[]', '[1]', '["a","b"]', '[1,"x",3]'], invalid: ['[1,2]', '[1,2,3]'] },
   { name: 'overlapping oneOf (exact through complements)', schema: { oneOf: [{ type: 'integer' }, { minimum: 2 }] }, valid: ['1', '-5', '2.5', '"x"', 'null'], invalid: ['2', '3', '1.5'] },
   { name: 'oneOf of objects by required keys', schema: { type: 'object', oneOf: [{ required: ['a'] }, { required: ['b'] }] }, valid: ['{"a":1}', '{"b":2}', '{"a":1,"c":3}'], invalid: ['{"a":1,"b":2}', '{}'] },
+  { name: 'not oneOf (none or two pass)', schema: { type: 'object', not: { oneOf: [{ required: ['a'] }, { required: ['b'] }, { required: ['c'] }] } }, valid: ['{}', '{"a":1,"b":2}', '{"b":1,"c":2}', '{"a":1,"b":2,"c":3}', '{"d":1}'], invalid: ['{"a":1}', '{"b":1,"d":2}', '{"c":1}'] },
+  { name: 'if with annotation-only keywords (exact complement)', schema: { if: { required: ['k'], patternProperties: { '^x': true }, additionalProperties: true, uniqueItems: false }, then: { required: ['t'] }, else: { required: ['e'] } }, valid: ['{"k":1,"t":2}', '{"e":1}', '1'], invalid: ['{"k":1,"e":2}', '{"t":1}'] },
   { name: 'not integer', schema: { type: 'number', not: { type: 'integer' } }, valid: ['1.5', '-0.25'], invalid: ['1', '0', '-3', '2.0'] },
   { name: 'not type', schema: { not: { type: ['string', 'object'] } }, valid: ['1', 'null', '[]'], invalid: ['"a"', '{}'] },
   // $ref
@@ -240,6 +242,19 @@ export const CORPUS: CorpusCase[] = [
     },
     valid: ['{"foo":"foo","bar":"bar"}', '{"baz":"baz"}'],
     invalid: ['{"foo":"foo","bar":"bar","quux":"quux"}', '{"bar":"bar","baz":"baz"}', '{"foo":"foo"}'],
+  },
+  {
+    name: 'unevaluatedProperties next to overlapping nested oneOf (exact through complements)',
+    schema: {
+      $defs: {
+        one: { oneOf: [{ $ref: '#/$defs/two' }, { required: ['b'], properties: { b: true } }, { required: ['xx'], patternProperties: { x: true } }, { required: ['all'], unevaluatedProperties: true }] },
+        two: { oneOf: [{ required: ['c'], properties: { c: true } }, { required: ['d'], properties: { d: true } }] },
+      },
+      oneOf: [{ $ref: '#/$defs/one' }, { required: ['a'], properties: { a: true } }],
+      unevaluatedProperties: false,
+    },
+    valid: ['{"a":1}', '{"b":1}', '{"c":1}', '{"d":1}', '{"xx":1}', '{"xx":1,"foox":1}', '{"all":1}', '{"all":1,"foo":1}'],
+    invalid: ['{}', '{"a":1,"b":1}', '{"c":1,"d":1}', '{"xx":1,"foo":1}', '{"xx":1,"c":1}', '{"all":1,"a":1}', '{"b":1,"e":1}'],
   },
   {
     name: 'unevaluatedProperties next to if/then/else',

@@ -9,12 +9,32 @@ const NEUTRAL = new Set([
 ]);
 
 const MAX_DEPTH = 8;
+/** Branches of a `oneOf` complemented (its complement has one disjunct per pair of branches). */
+const MAX_ONE_OF_BRANCHES = 6;
+
+/** Keywords whose subschemas assert nothing when they are all `true` (they only annotate). */
+const VACUOUS_WHEN_TRUE = new Set([
+  'additionalProperties', 'patternProperties', 'propertyNames', 'dependentSchemas', 'unevaluatedItems', 'unevaluatedProperties',
+]);
+
+/** Whether `keyword: value` asserts nothing: each of its subschemas is `true` (or `{}`). */
+function vacuous(keyword: string, value: unknown): boolean {
+  const isTrue = (sub: unknown) => sub === true || (typeof sub === 'object' && sub !== null && !Array.isArray(sub) && Object.keys(sub).length === 0);
+  if (keyword === 'uniqueItems') return value === false;
+  if (!VACUOUS_WHEN_TRUE.has(keyword)) return false;
+  if (keyword === 'patternProperties' || keyword === 'dependentSchemas') {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isTrue);
+  }
+  return isTrue(value);
+}
 
 /**
  * A schema accepting exactly the values `schema` rejects (JSON Schema 2020-12 `not`), built from
  * the complement of each keyword: `¬(k₁ ∧ k₂) = ¬k₁ ∨ ¬k₂`, where a keyword only constrains its own
  * type (`¬minimum: a` is "a number below a", `¬required: [k]` "an object without k",
- * `¬properties: {k: S}` "an object whose k is in ¬S", `¬items: S` "an array containing ¬S", …).
+ * `¬properties: {k: S}` "an object whose k is in ¬S", `¬items: S` "an array containing ¬S",
+ * `¬oneOf: [B…]` "every Bᵢ fails, or some Bᵢ and Bⱼ both pass", …). Keywords whose subschemas are
+ * all `true` (`patternProperties: {p: true}`, `unevaluatedProperties: true`, …) assert nothing.
  *
  * @param resolve the target of a `$ref` (in the same document), if any
  * @returns the complement schema, or undefined when a keyword's complement has no exact schema
@@ -29,7 +49,7 @@ export function complementOf(schema: unknown, resolve: (ref: string) => unknown,
   const alternatives: unknown[] = [];
   const inner = (sub: unknown) => complementOf(sub, resolve, depth + 1);
   for (const [keyword, value] of Object.entries(s)) {
-    if (NEUTRAL.has(keyword)) continue;
+    if (NEUTRAL.has(keyword) || vacuous(keyword, value)) continue;
     switch (keyword) {
       case '$ref': {
         const target = typeof value === 'string' ? resolve(value) : undefined;
@@ -135,6 +155,17 @@ export function complementOf(schema: unknown, resolve: (ref: string) => unknown,
         alternatives.push({ allOf: cs });
         break;
       }
+      case 'oneOf': {
+        // not exactly one passes: none does, or some two do
+        if (!Array.isArray(value) || value.length > MAX_ONE_OF_BRANCHES) return undefined;
+        const cs = value.map(inner);
+        if (cs.some((c) => c === undefined)) return undefined;
+        alternatives.push({ allOf: cs });
+        for (let i = 0; i < value.length; i++) {
+          for (let j = i + 1; j < value.length; j++) alternatives.push({ allOf: [value[i], value[j]] });
+        }
+        break;
+      }
       case 'not':
         alternatives.push(value);
         break;
@@ -150,7 +181,6 @@ export function complementOf(schema: unknown, resolve: (ref: string) => unknown,
       case 'propertyNames':
       case 'dependentRequired':
       case 'dependentSchemas':
-      case 'oneOf':
       case 'if':
       case 'unevaluatedItems':
       case 'unevaluatedProperties':
