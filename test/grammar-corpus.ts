@@ -12,9 +12,10 @@ export interface CorpusCase {
   invalid: string[];
   /**
    * Instances labelled as JSON Schema 2020-12 has them (and the official JSON Schema Test Suite)
-   * that ajv v8 misjudges: `$dynamicRef` to a `$dynamicAnchor` outside a resource root, the keys
-   * and items a lone `if` or a `contains` evaluates, `anyOf` branches' items. The label check
-   * skips them; the grammar is still judged on them.
+   * that ajv v8 misjudges: `$dynamicRef` to a `$dynamicAnchor` outside a resource root or bound
+   * through the dynamic scope (ajv even overflows its stack on one), the keys and items a lone `if`
+   * or a `contains` evaluates, `anyOf` branches' items. The label check skips them; the grammar is
+   * still judged on them.
    */
   ajvMisjudges?: string[];
 }
@@ -305,6 +306,70 @@ export const CORPUS: CorpusCase[] = [
     invalid: ['{"false":1}'],
     ajvMisjudges: ['{"false":1}'],
   },
+  // $dynamicRef through the dynamic scope: rules specialised per binding of the outermost $dynamicAnchor
+  { name: '$dynamicRef through the dynamic scope', schema: { $defs: { a: { $dynamicAnchor: 'x', type: 'string' }, b: { $id: 'b', $dynamicAnchor: 'x' } }, type: 'array', items: { $dynamicRef: '#x' } }, valid: ['["s"]', '[]'], invalid: ['[1]', '[null]'], ajvMisjudges: ['["s"]'] },
+  {
+    name: '$dynamicRef bound by the outermost resource through $ref',
+    schema: {
+      $id: 'https://example.com/dynamic-scope/root',
+      $ref: 'list',
+      $defs: { foo: { $dynamicAnchor: 'items', type: 'string' }, list: { $id: 'list', type: 'array', items: { $dynamicRef: '#items' }, $defs: { items: { $dynamicAnchor: 'items' } } } },
+    },
+    valid: ['["foo","bar"]', '[]'],
+    invalid: ['["foo",42]', '{}'],
+    ajvMisjudges: ['["foo","bar"]'],
+  },
+  {
+    name: '$dynamicRef bound differently on each path to it',
+    schema: {
+      $id: 'https://example.com/dynamic-paths/main',
+      if: { properties: { kind: { const: 'numbers' } }, required: ['kind'] },
+      then: { $ref: 'numberList' },
+      else: { $ref: 'stringList' },
+      $defs: {
+        genericList: { $id: 'genericList', properties: { list: { items: { $dynamicRef: '#itemType' } } }, $defs: { default: { $dynamicAnchor: 'itemType' } } },
+        numberList: { $id: 'numberList', $defs: { itemType: { $dynamicAnchor: 'itemType', type: 'number' } }, $ref: 'genericList' },
+        stringList: { $id: 'stringList', $defs: { itemType: { $dynamicAnchor: 'itemType', type: 'string' } }, $ref: 'genericList' },
+      },
+    },
+    valid: ['{"kind":"numbers","list":[1.5,2]}', '{"kind":"strings","list":["foo"]}', '{"list":[]}'],
+    invalid: ['{"kind":"numbers","list":["foo"]}', '{"kind":"strings","list":[1.5]}', '{"list":[1]}'],
+    ajvMisjudges: ['{"kind":"numbers","list":["foo"]}', '{"kind":"strings","list":[1.5]}', '{"list":[1]}'],
+  },
+  {
+    name: '$dynamicRef skips resources never entered',
+    schema: {
+      $id: 'https://example.com/dynamic-skips/main',
+      properties: { item: { $ref: 'item' } },
+      $defs: {
+        bar: {
+          $id: 'bar',
+          items: { $ref: 'item' },
+          $defs: {
+            item: { $id: 'item', properties: { content: { $dynamicRef: '#content' } }, $defs: { default: { $dynamicAnchor: 'content', type: 'integer' } } },
+            content: { $dynamicAnchor: 'content', type: 'string' },
+          },
+        },
+      },
+    },
+    valid: ['{"item":{"content":42}}'],
+    invalid: ['{"item":{"content":"value"}}'],
+    ajvMisjudges: ['{"item":{"content":"value"}}'],
+  },
+  {
+    name: '$dynamicRef under unevaluatedProperties, bound by the root',
+    schema: {
+      $id: 'https://example.com/dynamic-unevaluated/derived',
+      $ref: './base',
+      $defs: {
+        derived: { $dynamicAnchor: 'addons', properties: { bar: { type: 'string' } } },
+        base: { $id: './base', unevaluatedProperties: false, properties: { foo: { type: 'string' } }, $dynamicRef: '#addons', $defs: { default: { $dynamicAnchor: 'addons' } } },
+      },
+    },
+    valid: ['{"foo":"foo","bar":"bar"}', '{}'],
+    invalid: ['{"foo":"foo","bar":"bar","baz":"baz"}', '{"bar":1}'],
+    ajvMisjudges: ['{"foo":"foo","bar":"bar"}', '{}', '{"foo":"foo","bar":"bar","baz":"baz"}', '{"bar":1}'],
+  },
   // enum/const objects: members in any order (JSON equality ignores it)
   { name: 'const object in any member order', schema: { const: { foo: 'bar', baz: [{ a: 1, b: null }] } }, valid: ['{"foo":"bar","baz":[{"a":1,"b":null}]}', '{"baz":[{"b":null,"a":1}],"foo":"bar"}'], invalid: ['{"foo":"bar"}', '{"foo":"bar","baz":[{"a":1}]}'] },
   // patternProperties: keys classed by the patterns they match (named keys excluded)
@@ -346,10 +411,10 @@ export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; po
   { name: 'remote $ref', schema: { $ref: 'https://example.com/schema.json' }, keyword: '$ref', pointer: '' },
   { name: 'unevaluatedProperties next to a wide anyOf', schema: { anyOf: [1, 2, 3, 4, 5].map((n) => ({ properties: { [`k${n}`]: true } })), unevaluatedProperties: false }, keyword: 'unevaluatedProperties', pointer: '' },
   {
-    name: '$dynamicRef through the dynamic scope',
-    schema: { $defs: { a: { $dynamicAnchor: 'x', type: 'string' }, b: { $id: 'b', $dynamicAnchor: 'x' } }, type: 'array', items: { $dynamicRef: '#x' } },
+    name: 'values checked with ajv under a $dynamicRef read through the dynamic scope',
+    schema: { $defs: { a: { $dynamicAnchor: 'x', type: 'string' }, b: { $id: 'b', $dynamicAnchor: 'x' } }, properties: { p: { enum: [['a'], [1]], items: { $dynamicRef: '#x' } } } },
     keyword: '$dynamicRef',
-    pointer: '/items',
+    pointer: '/properties/p',
   },
   { name: 'several contains with maxContains', schema: { allOf: [{ contains: { const: 1 } }, { contains: { const: 2 }, maxContains: 1 }] }, keyword: 'contains', pointer: '/allOf/1' },
   { name: 'maxContains without an exact complement', schema: { contains: { type: 'string', pattern: 'a' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },

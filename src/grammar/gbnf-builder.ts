@@ -20,6 +20,7 @@ import {
   intersect,
   isObject,
   isUnconstrained,
+  refKey,
 } from './schema-tree';
 import { KeyAutomaton } from './key-automaton';
 import { FORMAT_PATTERNS } from './string-formats';
@@ -215,7 +216,7 @@ class SchemaEmitter {
   ruleFor(refs: SchemaRef[], hint: string): string | null {
     const relevant = refs.filter((r) => r.schema !== true);
     if (relevant.length === 0) return 'value';
-    const key = [...new Set(relevant.map((r) => `${r.pointer}`))].sort().join('|');
+    const key = [...new Set(relevant.map(refKey))].sort().join('|');
     if (this.memo.has(key)) return this.memo.get(key) ?? null;
     const name = this.builder.reserve(hint);
     this.memo.set(key, name);
@@ -243,7 +244,9 @@ class SchemaEmitter {
   private complementRef(ref: SchemaRef): SchemaRef | undefined {
     if (ref.derived) return undefined;
     const complement = complementOf(ref.schema, (target) => this.tree.resolve(target, ref.pointer)?.schema);
-    return complement === undefined ? undefined : this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
+    if (complement === undefined) return undefined;
+    const synthetic = this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
+    return ref.scope === undefined ? synthetic : { ...synthetic, scope: ref.scope };
   }
 
   /**
@@ -358,9 +361,22 @@ class SchemaEmitter {
       if (seen.has(key)) return false;
       seen.add(key);
       return c.sources.every((source) =>
-        isEnumOnly(source.schema) ? hasAllowedType(source.schema, value) : this.validatorAt(source.pointer)(value),
+        isEnumOnly(source.schema) ? hasAllowedType(source.schema, value) : this.validatorFor(source)(value),
       );
     });
+  }
+
+  /**
+   * ajv's validator for `ref`. ajv evaluates the location alone, in its own dynamic scope, so where
+   * the converter specialised the location to a dynamic scope (`ref.scope`) and a reference there
+   * could read it, the check is refused (an issue, and a validator rejecting everything).
+   */
+  private validatorFor(ref: SchemaRef): ValidateFunction | ((value: unknown) => boolean) {
+    if (ref.scope !== undefined && /"\$(dynamicRef|ref)"/.test(JSON.stringify(ref.schema))) {
+      this.issue('$dynamicRef', ref.pointer, 'a finite set of values checked under a $dynamicRef resolved through the dynamic scope is not supported');
+      return () => false;
+    }
+    return this.validatorAt(ref.pointer);
   }
 
   /** ajv's validator for the schema at `pointer` (a document location, or a `~<n>` synthetic one). */
@@ -951,7 +967,7 @@ class SchemaEmitter {
         if (!p.properties.has(key) && matched.length === 0) refs.push(p.additionalProperties);
         return refs;
       });
-    const nameAllowed = (key: string) => c.propertyNames.every((ref) => this.validatorAt(ref.pointer)(key));
+    const nameAllowed = (key: string) => c.propertyNames.every((ref) => this.validatorFor(ref)(key));
     // named members in declaration order: [key literal + value rule, required?]
     const members: Array<{ rule: string; required: boolean }> = [];
     for (const key of named) {
