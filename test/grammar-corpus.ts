@@ -13,9 +13,9 @@ export interface CorpusCase {
   /**
    * Instances labelled as JSON Schema 2020-12 has them (and the official JSON Schema Test Suite)
    * that ajv v8 misjudges: `$dynamicRef` to a `$dynamicAnchor` outside a resource root or bound
-   * through the dynamic scope (ajv even overflows its stack on one), the keys and items a lone `if`
-   * or a `contains` evaluates, `anyOf` branches' items. The label check skips them; the grammar is
-   * still judged on them.
+   * through the dynamic scope (ajv even overflows its stack on one, and refuses a `$dynamicRef`
+   * with more than a fragment), the keys and items a lone `if` or a `contains` evaluates, `anyOf`
+   * branches' items. The label check skips them; the grammar is still judged on them.
    */
   ajvMisjudges?: string[];
 }
@@ -370,6 +370,19 @@ export const CORPUS: CorpusCase[] = [
     invalid: ['{"foo":"foo","bar":"bar","baz":"baz"}', '{"bar":1}'],
     ajvMisjudges: ['{"foo":"foo","bar":"bar"}', '{}', '{"foo":"foo","bar":"bar","baz":"baz"}', '{"bar":1}'],
   },
+  {
+    name: '$dynamicRef after leaving a dynamic scope (if/then with $id)',
+    schema: {
+      $id: 'https://example.com/dynamic-leaving/main',
+      if: { $id: 'first_scope', $defs: { thingy: { $dynamicAnchor: 'thingy', type: 'number' } } },
+      then: { $id: 'second_scope', $ref: 'start', $defs: { thingy: { $dynamicAnchor: 'thingy', type: 'null' } } },
+      $defs: { start: { $id: 'start', $dynamicRef: 'inner_scope#thingy' }, thingy: { $id: 'inner_scope', $dynamicAnchor: 'thingy', type: 'string' } },
+    },
+    valid: ['null'],
+    invalid: ['"a string"', '42'],
+    ajvMisjudges: ['null', '"a string"', '42'],
+  },
+  { name: '$id inside if and dependentSchemas', schema: { if: { $id: 'http://example.com/if', type: 'integer' }, then: { minimum: 0 }, dependentSchemas: { a: { $id: 'http://example.com/dep', required: ['b'] } } }, valid: ['5', '-1.5', '"x"', '{"a":1,"b":2}', '{}'], invalid: ['-1', '{"a":1}'] },
   // enum/const objects: members in any order (JSON equality ignores it)
   { name: 'const object in any member order', schema: { const: { foo: 'bar', baz: [{ a: 1, b: null }] } }, valid: ['{"foo":"bar","baz":[{"a":1,"b":null}]}', '{"baz":[{"b":null,"a":1}],"foo":"bar"}'], invalid: ['{"foo":"bar"}', '{"foo":"bar","baz":[{"a":1}]}'] },
   // patternProperties: keys classed by the patterns they match (named keys excluded)
@@ -420,7 +433,7 @@ export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; po
   { name: 'maxContains without an exact complement', schema: { contains: { type: 'string', pattern: 'a' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
   { name: 'multipleOf with a large modulus', schema: { type: 'integer', multipleOf: 1234567 }, keyword: 'multipleOf', pointer: '' },
   { name: 'asserted format not supported', schema: { type: 'string', format: 'iso-time' }, keyword: 'format', pointer: '' },
-  { name: '$id inside a rewritten if', schema: { if: { $id: 'http://example.com/if', type: 'integer' }, then: { minimum: 0 } }, keyword: '$id', pointer: '' },
+  { name: '$id inside a not rewritten to its complement', schema: { type: 'integer', not: { not: { $id: 'http://example.com/n', minimum: 3 } } }, keyword: '$id', pointer: '/not' },
   { name: 'not of a string value with maxLength', schema: { type: 'object', propertyNames: { maxLength: 3, not: { const: 'bad' } } }, keyword: 'not', pointer: '/propertyNames/not' },
   { name: 'minProperties 2 with additional properties', schema: { type: 'object', minProperties: 2 }, keyword: 'minProperties', pointer: '' },
   { name: 'accepts nothing', schema: { type: 'string', not: { type: 'string' } }, keyword: 'false', pointer: '' },

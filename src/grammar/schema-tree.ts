@@ -543,7 +543,7 @@ export class SchemaTree {
         // the key is absent, or present and the object also valid against the dependent schema
         // (only the dependent schema's keywords evaluate keys)
         const absent = scoped(this.synthesize({ not: { type: 'object', required: [key] } }, pointer));
-        const present = scoped(this.synthesize({ required: [key], allOf: [dependent as SchemaRef['schema']] }, pointer));
+        const present = scoped(this.synthesize({ required: [key], allOf: [this.inPlace(pointer, childPointer(at('dependentSchemas'), key), dependent)] }, pointer));
         out.anyOf.push({ value: [absent, present], pointer: at('dependentSchemas'), annotates });
       }
     }
@@ -742,7 +742,19 @@ export class SchemaTree {
     }
     const branch = (first: unknown, second: unknown, silent?: string) =>
       this.synthesize({ allOf: [first, second ?? true] } as SchemaRef['schema'], pointer, silent);
-    return [branch(condition, schema.then), branch(complement, schema.else, '/allOf/0')]; // ¬if evaluates nothing
+    const located = (k: string) => (schema[k] === undefined ? undefined : this.inPlace(pointer, childPointer(pointer, k), schema[k]));
+    return [branch(located('if'), located('then')), branch(complement, located('else'), '/allOf/0')]; // ¬if evaluates nothing
+  }
+
+  /**
+   * What a synthetic schema made at `at` holds for the document's subschema `schema` at `pointer`:
+   * a `$ref` to that location when `at` is in the root resource (where the fragment is a document
+   * pointer), so the subschema's own `$id`s and references keep their meaning and it is evaluated
+   * in its own resource; else the subschema itself.
+   */
+  private inPlace(at: string, pointer: string, schema: unknown): unknown {
+    if (pointer.startsWith('~') || this.baseOf(at) !== this.baseAt.get('')) return schema;
+    return { $ref: `#${pointer.split('/').map(encodeURIComponent).join('/')}` };
   }
 }
 
