@@ -15,9 +15,16 @@ export interface CorpusCase {
    * that ajv v8 misjudges: `$dynamicRef` to a `$dynamicAnchor` outside a resource root or bound
    * through the dynamic scope (ajv even overflows its stack on one, and refuses a `$dynamicRef`
    * with more than a fragment), the keys and items a lone `if` or a `contains` evaluates, `anyOf`
-   * branches' items. The label check skips them; the grammar is still judged on them.
+   * branches' items, `uniqueItems` next to `prefixItems` and a typed `items` (ajv compares only by
+   * the `items` type). The label check skips them; the grammar is still judged on them.
    */
   ajvMisjudges?: string[];
+  /**
+   * Valid instances the grammar rejects on purpose: where a keyword cannot be enforced exactly and
+   * the converter narrows the accepted values instead of refusing (`uniqueItems` over unbounded
+   * values: one item per JSON kind). The label check still holds them valid.
+   */
+  narrowedOut?: string[];
 }
 
 const big = Array.from({ length: 300 }, (_, i) => `v${i}`);
@@ -210,6 +217,29 @@ export const CORPUS: CorpusCase[] = [
   { name: 'uniqueItems of enum values', schema: { type: 'array', items: { enum: ['read', 'write', 'admin', { a: 1, b: 2 }] }, uniqueItems: true, minItems: 1 }, valid: ['["read"]', '["admin","read","write"]', '["write",{"b":2,"a":1}]'], invalid: ['[]', '["read","read"]', '["read","write","read"]', '["x"]', '[{"a":1,"b":2},{"b":2,"a":1}]'] },
   { name: 'uniqueItems of boolean prefixItems', schema: { prefixItems: [{ type: 'boolean' }, { type: 'boolean' }], items: false, uniqueItems: true }, valid: ['[]', '[false,true]', '[true,false]', '[true]'], invalid: ['[false,false]', '[true,true]', '[false,true,null]'] },
   { name: 'uniqueItems of booleans and null', schema: { type: 'array', items: { type: ['boolean', 'null'] }, uniqueItems: true, maxItems: 2 }, valid: ['[null,true]', '[false]'], invalid: ['[null,null]', '[true,false,null]', '[1]'] },
+  // uniqueItems over unbounded values: narrowed to one item per JSON kind (finite kinds still tracked value by value)
+  {
+    name: 'uniqueItems of any items (one per kind)',
+    schema: { uniqueItems: true },
+    valid: ['[]', '[0,false]', '[1,true]', '[{},[1],true,null,1,"{}"]', '[true,false,null,"x",[],{}]', '"x"'],
+    invalid: ['[1,1]', '["a","a"]', '[{},{}]', '[true,true]', '[null,null]', '[1,"a",1]', '[{"a":1,"b":2},{"b":2,"a":1}]'],
+    narrowedOut: ['[1,2]', '["a","b"]', '[[],[1]]', '[{"a":1},{"b":2,"a":1}]'],
+  },
+  {
+    name: 'uniqueItems after boolean prefixItems (one per kind)',
+    schema: { prefixItems: [{ type: 'boolean' }, { type: 'boolean' }], uniqueItems: true },
+    valid: ['[false,true]', '[true,false]', '[true,false,"foo",1]', '[true]'],
+    invalid: ['[false,false]', '[true,true]', '[false,true,"foo","foo"]', '[false,true,true]'],
+    narrowedOut: ['[true,false,"a","b"]'],
+  },
+  {
+    name: 'uniqueItems of enum values and strings',
+    schema: { type: 'array', prefixItems: [{ enum: [1, 'a'] }, { enum: [1, 'a'] }], items: { type: 'string' }, uniqueItems: true },
+    valid: ['[1,"a"]', '["a",1]', '[1]', '[]'],
+    invalid: ['[1,1]', '["a","a"]', '[2]', '["b"]', '[1,"a",1]'],
+    narrowedOut: ['["a",1,"b"]', '[1,"a","b"]'],
+    ajvMisjudges: ['[1,1]'],
+  },
   // unevaluatedProperties/unevaluatedItems where evaluation is static (own and allOf/$ref keywords)
   { name: 'unevaluatedProperties false', schema: { unevaluatedProperties: false }, valid: ['{}', '1', '[]'], invalid: ['{"foo":1}'] },
   {
@@ -414,7 +444,8 @@ export const CORPUS: CorpusCase[] = [
 
 /** Schemas that must be refused, with the keyword the refusal names. */
 export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; pointer: string }> = [
-  { name: 'uniqueItems', schema: { type: 'array', uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'uniqueItems of strings (narrowing would leave one item)', schema: { type: 'array', items: { type: 'string' }, uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'uniqueItems narrowed below minItems', schema: { type: 'array', items: { type: ['string', 'number'] }, uniqueItems: true, minItems: 3 }, keyword: 'uniqueItems', pointer: '' },
   { name: 'if without an exact complement', schema: { if: { type: 'string', pattern: '^a' }, then: { maxLength: 1 } }, keyword: 'if', pointer: '' },
   { name: 'overlapping oneOf without complements', schema: { type: 'string', oneOf: [{ pattern: 'a' }, { pattern: 'b' }] }, keyword: 'oneOf', pointer: '' },
   { name: 'not of a pattern', schema: { type: 'string', not: { pattern: '^x' } }, keyword: 'not', pointer: '/not' },

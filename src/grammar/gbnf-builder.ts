@@ -23,6 +23,7 @@ import {
   refKey,
 } from './schema-tree';
 import { KeyAutomaton } from './key-automaton';
+import { UniquePosition, uniqueItemsRule } from './unique-items';
 import { FORMAT_PATTERNS } from './string-formats';
 
 /** Directory of the primitive `.gbnf` files (repository root `grammars/`, from src/ or dist/). */
@@ -52,6 +53,8 @@ const MAX_DEPENDENT_KEYS = 4;
 const MAX_CONTAINS = 3;
 /** Distinct item values a `uniqueItems` array can track (states: subsets of them). */
 const MAX_UNIQUE_VALUES = 12;
+/** The JSON kinds items of a `uniqueItems` array are classed by (values of different kinds differ). */
+const UNIQUE_KINDS = ['null', 'boolean', 'number', 'string', 'array', 'object'] as const;
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
 const ANY_ORDER_MEMBERS = 4;
 /** A rule body matching nothing (the body of a reserved rule that turned out empty). */
@@ -728,51 +731,44 @@ class SchemaEmitter {
   }
 
   /**
-   * `uniqueItems` where every position draws from a finite set of values (enum/const, or only
-   * booleans and null): a state machine over the set of values used so far, so no value repeats
-   * (the item count is the size of that set). Otherwise refused.
+   * `uniqueItems` (see `uniqueItemsRule`): per JSON kind, the values every position allows are
+   * tracked one by one when they are finite for every position (enum/const, booleans, null; at most
+   * MAX_UNIQUE_VALUES in all); a kind unbounded somewhere is narrowed to at most one item per array
+   * (items of different kinds always differ). Refused when that narrowing leaves arrays of at most
+   * one item or fewer than minItems, with contains, or with too many states.
    */
   private emitUniqueItems(c: Constraints, refsAt: (i: number) => SchemaRef[], prefixLength: number, hint: string): string | null {
     const refuse = (why: string) => {
-      this.issue('uniqueItems', c.uniqueItems[0], `uniqueItems cannot be enforced by a grammar unless maxItems ≤ 1 or ${why}`);
+      this.issue('uniqueItems', c.uniqueItems[0], `uniqueItems cannot be enforced: ${why}`);
       return null;
     };
-    if (c.contains.some((k) => k.value.min > 0 || k.value.max !== undefined)) return refuse('there is no contains');
-    const domains: string[][] = [];
-    for (let i = 0; i <= prefixLength; i++) {
-      const values = this.finiteValues(refsAt(i));
-      if (values === undefined) return refuse('every item is one of at most 12 values (enum, const, boolean, null)');
-      domains.push(values);
-    }
-    const all = [...new Set(domains.flat())];
-    if (all.length > MAX_UNIQUE_VALUES) return refuse('every item is one of at most 12 values (enum, const, boolean, null)');
-    const bit = new Map(all.map((v, i) => [v, 1 << i]));
+    if (c.contains.some((k) => k.value.min > 0 || k.value.max !== undefined)) return refuse('not next to contains');
+    const ofKind = new Map(UNIQUE_KINDS.map((kind) => [kind, this.tree.synthesize({ type: kind })]));
+    const finite = Array.from({ length: prefixLength + 1 }, (_, i) =>
+      new Map(UNIQUE_KINDS.map((kind) => [kind, this.finiteValues([...refsAt(i), ofKind.get(kind)!])])),
+    );
+    const unbounded = UNIQUE_KINDS.filter((kind) => finite.some((byKind) => byKind.get(kind) === undefined));
+    const positions: UniquePosition[] = finite.map((byKind, i) => {
+      const values = new Map<string, string>();
+      for (const kind of UNIQUE_KINDS) {
+        if (unbounded.includes(kind)) continue;
+        for (const value of byKind.get(kind)!) values.set(value, wrap(valueLiteral(JSON.parse(value))));
+      }
+      const classes = new Map<string, string>();
+      for (const kind of unbounded) {
+        const rule = this.ruleFor([...refsAt(i), ofKind.get(kind)!], `${hint}-${i < prefixLength ? i : 'item'}-${kind}`);
+        if (rule !== null) classes.set(kind, rule);
+      }
+      return { values, classes };
+    });
+    const tracked = new Set(positions.flatMap((p) => [...p.values.keys()]));
+    if (tracked.size > MAX_UNIQUE_VALUES) return refuse(`at most ${MAX_UNIQUE_VALUES} finite item values are tracked`);
+    const narrowedMax = tracked.size + unbounded.length;
     const maxItems = c.maxItems ?? Infinity;
-    const states = new Map<string, string | null>();
-    const state = (i: number, mask: number): string | null => {
-      const pos = Math.min(i, prefixLength);
-      const key = `${pos}:${mask}`;
-      if (states.has(key)) return states.get(key)!;
-      const name = this.builder.reserve(`${hint}-unique-${pos}-${mask}`);
-      states.set(key, name);
-      const count = popcount(mask);
-      const options: string[] = count >= c.minItems ? ['""'] : [];
-      if (count < maxItems) {
-        for (const value of domains[pos]) {
-          if (mask & bit.get(value)!) continue;
-          const next = state(i + 1, mask | bit.get(value)!);
-          if (next !== null) options.push(`${i === 0 ? '' : '"," '}${wrap(valueLiteral(JSON.parse(value)))} ${next}`);
-        }
-      }
-      if (options.length === 0) {
-        states.set(key, null);
-        this.builder.define(name, NOTHING);
-        return null;
-      }
-      this.builder.define(name, options.join(' | '));
-      return name;
-    };
-    const start = state(0, 0);
+    if (unbounded.length > 0 && Math.min(narrowedMax, maxItems) <= 1) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves at most one item here (use maxItems ≤ 1, or enum/const items)');
+    if (unbounded.length > 0 && narrowedMax < c.minItems) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves fewer than minItems items');
+    const start = uniqueItemsRule(this.builder, positions, { minItems: c.minItems, maxItems }, hint, MAX_STATES);
+    if (start === undefined) return refuse('too many states');
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
   }
 
@@ -1196,11 +1192,6 @@ function hasObjectMembers(value: unknown): boolean {
   return isObject(value) && Object.keys(value).length > 0;
 }
 
-function popcount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m !== 0; m &= m - 1) n++;
-  return n;
-}
 
 /** Every ordering of 0..n-1. */
 function permutations(n: number): number[][] {
