@@ -130,6 +130,8 @@ export const CORPUS: CorpusCase[] = [
   { name: 'oneOf of objects by required keys', schema: { type: 'object', oneOf: [{ required: ['a'] }, { required: ['b'] }] }, valid: ['{"a":1}', '{"b":2}', '{"a":1,"c":3}'], invalid: ['{"a":1,"b":2}', '{}'] },
   { name: 'not oneOf (none or two pass)', schema: { type: 'object', not: { oneOf: [{ required: ['a'] }, { required: ['b'] }, { required: ['c'] }] } }, valid: ['{}', '{"a":1,"b":2}', '{"b":1,"c":2}', '{"a":1,"b":2,"c":3}', '{"d":1}'], invalid: ['{"a":1}', '{"b":1,"d":2}', '{"c":1}'] },
   { name: 'if with annotation-only keywords (exact complement)', schema: { if: { required: ['k'], patternProperties: { '^x': true }, additionalProperties: true, uniqueItems: false }, then: { required: ['t'] }, else: { required: ['e'] } }, valid: ['{"k":1,"t":2}', '{"e":1}', '1'], invalid: ['{"k":1,"e":2}', '{"t":1}'] },
+  { name: 'not of unevaluatedProperties false over static keys', schema: { not: { anyOf: [true, { properties: { foo: true } }], unevaluatedProperties: false } }, valid: ['{"bar":1}', '{"foo":1,"bar":2}'], invalid: ['{"foo":1}', '{}', '1', '"x"'] },
+  { name: 'if with unevaluatedProperties false (exact complement)', schema: { if: { properties: { a: { const: 1 } }, unevaluatedProperties: false }, then: { required: ['a'] }, else: { required: ['z'] } }, valid: ['{"a":1}', '{"a":2,"z":1}', '{"b":1,"z":0}', '1'], invalid: ['{}', '{"a":2}', '{"b":1}', '{"a":1,"b":2}'] },
   { name: 'not integer', schema: { type: 'number', not: { type: 'integer' } }, valid: ['1.5', '-0.25'], invalid: ['1', '0', '-3', '2.0'] },
   { name: 'not type', schema: { not: { type: ['string', 'object'] } }, valid: ['1', 'null', '[]'], invalid: ['"a"', '{}'] },
   // $ref

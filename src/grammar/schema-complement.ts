@@ -28,13 +28,51 @@ function vacuous(keyword: string, value: unknown): boolean {
   return isTrue(value);
 }
 
+/** Named keys whose presence `¬unevaluatedProperties: false` enumerates (2ⁿ disjuncts). */
+const MAX_EVALUATED_KEYS = 4;
+
+/**
+ * The keys `schema`'s keywords evaluate for an `unevaluatedProperties` next to them, when that set
+ * does not depend on the instance: its own `properties` (and every key with `additionalProperties`),
+ * those of `allOf` subschemas and `$ref` targets, and those of `anyOf` branches that every value
+ * passes (no complement). `'all'` when every key is evaluated; undefined when it depends on the
+ * instance or on patterns (`patternProperties`, `oneOf`, `if`, `dependentSchemas`, `$dynamicRef`,
+ * a nested `unevaluatedProperties`).
+ */
+function staticEvaluatedKeys(schema: unknown, resolve: (ref: string) => unknown, depth: number): Set<string> | 'all' | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (typeof schema === 'boolean') return new Set();
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined;
+  const s = schema as Record<string, unknown>;
+  for (const keyword of ['patternProperties', 'oneOf', 'if', 'dependentSchemas', '$dynamicRef', 'unevaluatedProperties']) {
+    if (s[keyword] !== undefined) return undefined;
+  }
+  if (s.additionalProperties !== undefined) return 'all';
+  const keys = new Set(typeof s.properties === 'object' && s.properties !== null ? Object.keys(s.properties) : []);
+  const subschemas = [
+    ...(Array.isArray(s.allOf) ? s.allOf : []),
+    ...(typeof s.$ref === 'string' ? [resolve(s.$ref)] : []),
+    ...(Array.isArray(s.anyOf) ? s.anyOf : []),
+  ];
+  if (subschemas.some((sub) => sub === undefined)) return undefined;
+  if (Array.isArray(s.anyOf) && s.anyOf.some((branch) => complementOf(branch, resolve, depth + 1) !== false)) return undefined;
+  for (const sub of subschemas) {
+    const more = staticEvaluatedKeys(sub, resolve, depth + 1);
+    if (more === undefined || more === 'all') return more;
+    for (const key of more) keys.add(key);
+  }
+  return keys;
+}
+
 /**
  * A schema accepting exactly the values `schema` rejects (JSON Schema 2020-12 `not`), built from
  * the complement of each keyword: `¬(k₁ ∧ k₂) = ¬k₁ ∨ ¬k₂`, where a keyword only constrains its own
  * type (`¬minimum: a` is "a number below a", `¬required: [k]` "an object without k",
  * `¬properties: {k: S}` "an object whose k is in ¬S", `¬items: S` "an array containing ¬S",
- * `¬oneOf: [B…]` "every Bᵢ fails, or some Bᵢ and Bⱼ both pass", …). Keywords whose subschemas are
- * all `true` (`patternProperties: {p: true}`, `unevaluatedProperties: true`, …) assert nothing.
+ * `¬oneOf: [B…]` "every Bᵢ fails, or some Bᵢ and Bⱼ both pass", `¬unevaluatedProperties: false`
+ * "an object with a key the schema does not evaluate" when that set of keys is static, …).
+ * Keywords whose subschemas are all `true` (`patternProperties: {p: true}`,
+ * `unevaluatedProperties: true`, …) assert nothing.
  *
  * @param resolve the target of a `$ref` (in the same document), if any
  * @returns the complement schema, or undefined when a keyword's complement has no exact schema
@@ -169,6 +207,20 @@ export function complementOf(schema: unknown, resolve: (ref: string) => unknown,
       case 'not':
         alternatives.push(value);
         break;
+      case 'unevaluatedProperties': {
+        // an object with a key outside the evaluated K: for each R ⊆ K, the keys of R present, the
+        // rest of K absent, and one key more than R
+        const evaluated = value === false ? staticEvaluatedKeys({ ...s, unevaluatedProperties: undefined }, resolve, depth + 1) : undefined;
+        if (evaluated === 'all') break;
+        if (evaluated === undefined || evaluated.size > MAX_EVALUATED_KEYS) return undefined;
+        const named = [...evaluated];
+        for (let mask = 0; mask < 1 << named.length; mask++) {
+          const present = named.filter((_, i) => (mask & (1 << i)) !== 0);
+          const absent = Object.fromEntries(named.filter((_, i) => (mask & (1 << i)) === 0).map((key) => [key, false]));
+          alternatives.push({ type: 'object', required: present, properties: absent, minProperties: present.length + 1 });
+        }
+        break;
+      }
       case 'format':
         // an unknown format is an annotation; a known one has no exact complement
         if (typeof value === 'string' && (FORMAT_PATTERNS[value] !== undefined || UNSUPPORTED_ASSERTED_FORMATS.has(value))) return undefined;
@@ -183,7 +235,6 @@ export function complementOf(schema: unknown, resolve: (ref: string) => unknown,
       case 'dependentSchemas':
       case 'if':
       case 'unevaluatedItems':
-      case 'unevaluatedProperties':
       case '$dynamicRef':
       case '$recursiveRef':
         return undefined;
