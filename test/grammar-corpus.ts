@@ -466,6 +466,12 @@ export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; po
   { name: 'maxContains without an exact complement', schema: { contains: { type: 'string', pattern: 'a' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
   { name: 'multipleOf with a large modulus', schema: { type: 'integer', multipleOf: 1234567 }, keyword: 'multipleOf', pointer: '' },
   { name: 'asserted format not supported', schema: { type: 'string', format: 'iso-time' }, keyword: 'format', pointer: '' },
+  {
+    name: 'complement through a $ref into another schema resource',
+    schema: { $defs: { x: { type: 'number' }, other: { $id: 'http://example.com/other', $defs: { x: { type: 'string' } }, not: { $ref: '#/$defs/x' } } }, if: { $ref: 'http://example.com/other' }, then: { minimum: 1 } },
+    keyword: 'if',
+    pointer: '',
+  },
   { name: '$id inside a not rewritten to its complement', schema: { type: 'integer', not: { not: { $id: 'http://example.com/n', minimum: 3 } } }, keyword: '$id', pointer: '/not' },
   { name: 'not of a string value with maxLength', schema: { type: 'object', propertyNames: { maxLength: 3, not: { const: 'bad' } } }, keyword: 'not', pointer: '/propertyNames/not' },
   { name: 'minProperties 2 with additional properties', schema: { type: 'object', minProperties: 2 }, keyword: 'minProperties', pointer: '' },

@@ -246,7 +246,7 @@ class SchemaEmitter {
   /** The complement (see `complementOf`) of `ref`, as a synthetic ref, when it has an exact schema. */
   private complementRef(ref: SchemaRef): SchemaRef | undefined {
     if (ref.derived) return undefined;
-    const complement = complementOf(ref.schema, (target) => this.tree.resolve(target, ref.pointer)?.schema);
+    const complement = complementOf(ref.schema, (target) => this.tree.resolveForComplement(target, ref.pointer));
     if (complement === undefined) return undefined;
     const synthetic = this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
     return ref.scope === undefined ? synthetic : { ...synthetic, scope: ref.scope };

@@ -74,7 +74,8 @@ function staticEvaluatedKeys(schema: unknown, resolve: (ref: string) => unknown,
  * Keywords whose subschemas are all `true` (`patternProperties: {p: true}`,
  * `unevaluatedProperties: true`, …) assert nothing.
  *
- * @param resolve the target of a `$ref` (in the same document), if any
+ * @param resolve the target of a `$ref`, when its subschemas may be copied into the complement (the
+ *   same document and schema resource), else undefined
  * @returns the complement schema, or undefined when a keyword's complement has no exact schema
  *   (pattern, format, multipleOf, uniqueItems, additionalProperties, …)
  */

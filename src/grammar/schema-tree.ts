@@ -443,6 +443,17 @@ export class SchemaTree {
   }
 
   /**
+   * The target of a `$ref` met while building the complement of the subschema at `pointer` (see
+   * `complementOf`). The complement copies the target's subschemas into a schema whose references
+   * resolve against the base URI at `pointer`, so only targets in that same schema resource are
+   * followed; undefined for others (no exact complement is then claimed).
+   */
+  resolveForComplement(ref: string, pointer: string): unknown {
+    const target = this.resolve(ref, pointer);
+    return target !== undefined && this.baseOf(target.pointer) === this.baseOf(pointer) ? target.schema : undefined;
+  }
+
+  /**
    * The dynamic scope after evaluation enters the schema resource holding `pointer` (2020-12 §7.1):
    * for each `$dynamicAnchor` name declared more than once in the document, the outermost resource
    * entered so far that declares it (the only thing a `$dynamicRef` reads from the scope). Names
@@ -735,7 +746,7 @@ export class SchemaTree {
   private conditionalBranches(schema: Record<string, unknown>, pointer: string): SchemaRef[] | undefined {
     if (schema.if === undefined || (schema.then === undefined && schema.else === undefined)) return undefined;
     const condition = schema.if as SchemaRef['schema'];
-    const complement = complementOf(condition, (target) => this.resolve(target, pointer)?.schema);
+    const complement = complementOf(condition, (target) => this.resolveForComplement(target, pointer));
     if (complement === undefined) {
       this.issue('if', pointer, "'if' has no exact complement (needed for 'else'), so if/then/else cannot be enforced");
       return undefined;
