@@ -39,6 +39,16 @@ const tree = {
   },
   $ref: '#/$defs/node',
 };
+/**
+ * Two resources per `$dynamicAnchor` name, chained so that every choice of them is a dynamic scope
+ * (2ⁿ) at the end, where `$dynamicRef`s read every name.
+ */
+const wideScopes = (n: number) => {
+  const last = { type: 'array', prefixItems: Array.from({ length: n }, (_, i) => ({ $dynamicRef: `x${i}#a${i}` })) };
+  const next = (i: number) => (i + 1 < n ? { anyOf: [{ $ref: `x${i + 1}` }, { $ref: `y${i + 1}` }] } : last);
+  const defs = Array.from({ length: n }, (_, i) => ['x', 'y'].map((side) => [`${side}${i}`, { $id: `${side}${i}`, $dynamicAnchor: `a${i}`, ...next(i) }]));
+  return { $id: 'https://example.com/scopes/root', anyOf: [{ $ref: 'x0' }, { $ref: 'y0' }], $defs: Object.fromEntries(defs.flat()) };
+};
 const deep = { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/c' }, c: { $ref: '#/$defs/d' }, d: { type: 'string', maxLength: 3 } }, $ref: '#/$defs/a' };
 
 export const CORPUS: CorpusCase[] = [
@@ -462,6 +472,7 @@ export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; po
     keyword: '$dynamicRef',
     pointer: '/properties/p',
   },
+  { name: 'a schema reached in too many dynamic scopes', schema: wideScopes(8), keyword: '$dynamicRef', pointer: '/$defs/x6' },
   { name: 'several contains with maxContains', schema: { allOf: [{ contains: { const: 1 } }, { contains: { const: 2 }, maxContains: 1 }] }, keyword: 'contains', pointer: '/allOf/1' },
   { name: 'maxContains without an exact complement', schema: { contains: { type: 'string', pattern: 'a' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
   { name: 'multipleOf with a large modulus', schema: { type: 'integer', multipleOf: 1234567 }, keyword: 'multipleOf', pointer: '' },

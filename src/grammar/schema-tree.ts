@@ -19,7 +19,7 @@ export interface SchemaRef {
   derived?: Constraints;
   /**
    * The dynamic scope it is evaluated in, as far as a `$dynamicRef` can tell (see
-   * `SchemaTree.enterScope`); undefined when no `$dynamicAnchor` name is declared more than once.
+   * `SchemaTree.enterScope`); undefined while it binds no `$dynamicAnchor` name.
    */
   scope?: string;
 }
@@ -210,6 +210,9 @@ const REFUSED: Record<string, string> = {
 const MAX_ANNOTATING_BRANCHES = 4;
 /** Choices of passing branches enumerated for one `unevaluated*`. */
 const MAX_CHOICES = 64;
+/** Distinct dynamic scopes (bindings of repeated `$dynamicAnchor`s) subschemas are specialised to. */
+const MAX_DYNAMIC_SCOPES = 32;
+const TOO_MANY_SCOPES = `the document is evaluated in more than ${MAX_DYNAMIC_SCOPES} dynamic scopes ($dynamicAnchor bindings)`;
 
 /**
  * The document being converted: ref resolution and flattening, with every issue collected in
@@ -231,6 +234,10 @@ export class SchemaTree {
   private readonly dynamicAnchors = new Map<string, number>();
   /** The `$dynamicAnchor` names each schema resource declares, by base URI. */
   private readonly dynamicAnchorsIn = new Map<string, Set<string>>();
+  /** The plain-name fragments of every `$dynamicRef` (the anchors a dynamic scope can matter for). */
+  private readonly dynamicRefNames = new Set<string>();
+  /** Every dynamic scope met so far (see `enterScope`). */
+  private readonly scopes = new Set<string>();
   /** Synthetic schemas by base, silent location and JSON text. */
   private readonly syntheticByKey = new Map<string, SchemaRef>();
   /** Records made by `derive`, by key. */
@@ -280,6 +287,9 @@ export class SchemaTree {
       if (!this.byUri.has(`${base}#${name}`)) this.byUri.set(`${base}#${name}`, ref);
       this.dynamicAnchors.set(name, (this.dynamicAnchors.get(name) ?? 0) + 1);
       this.dynamicAnchorsIn.set(base, new Set([...(this.dynamicAnchorsIn.get(base) ?? []), name]));
+    }
+    if (typeof schema.$dynamicRef === 'string' && schema.$dynamicRef.includes('#')) {
+      this.dynamicRefNames.add(decodeURIComponent(schema.$dynamicRef.slice(schema.$dynamicRef.indexOf('#') + 1)));
     }
     for (const [keyword, value] of Object.entries(schema)) {
       const at = (k: string | number) => childPointer(pointer, k);
@@ -455,21 +465,29 @@ export class SchemaTree {
 
   /**
    * The dynamic scope after evaluation enters the schema resource holding `pointer` (2020-12 §7.1):
-   * for each `$dynamicAnchor` name declared more than once in the document, the outermost resource
-   * entered so far that declares it (the only thing a `$dynamicRef` reads from the scope). Names
-   * declared once need no binding (the scope can only pick that one), so most documents have none.
+   * for each `$dynamicAnchor` name declared more than once in the document and named by a
+   * `$dynamicRef`, the outermost resource entered so far that declares it (the only thing a
+   * `$dynamicRef` reads from the scope). Names declared once need no binding (the scope can only
+   * pick that one), so most documents have none.
    *
    * @param scope the scope so far (a `SchemaRef.scope`), undefined for the root's
-   * @returns the new scope, as a canonical string (undefined when it binds nothing)
+   * @returns the new scope, as a canonical string (undefined when it binds nothing); past
+   *   MAX_DYNAMIC_SCOPES distinct scopes, an issue (and `scope` unchanged, so the work stays bounded)
    */
   enterScope(scope: string | undefined, pointer: string): string | undefined {
     const base = this.baseOf(pointer);
     const bindings = new Map<string, string>(scope === undefined ? [] : (JSON.parse(scope) as Array<[string, string]>));
     for (const name of this.dynamicAnchorsIn.get(base) ?? []) {
-      if ((this.dynamicAnchors.get(name) ?? 0) > 1 && !bindings.has(name)) bindings.set(name, base);
+      if ((this.dynamicAnchors.get(name) ?? 0) > 1 && this.dynamicRefNames.has(name) && !bindings.has(name)) bindings.set(name, base);
     }
     if (bindings.size === 0) return undefined;
-    return JSON.stringify([...bindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const entered = JSON.stringify([...bindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (!this.scopes.has(entered) && this.scopes.size >= MAX_DYNAMIC_SCOPES) {
+      if (!this.issues.some((i) => i.message === TOO_MANY_SCOPES)) this.issue('$dynamicRef', pointer, TOO_MANY_SCOPES);
+      return scope;
+    }
+    this.scopes.add(entered);
+    return entered;
   }
 
   /**
