@@ -1192,7 +1192,6 @@ function hasObjectMembers(value: unknown): boolean {
   return isObject(value) && Object.keys(value).length > 0;
 }
 
-
 /** Every ordering of 0..n-1. */
 function permutations(n: number): number[][] {
   if (n <= 1) return [Array.from({ length: n }, (_, i) => i)];
