@@ -12,11 +12,19 @@ export interface CorpusCase {
   invalid: string[];
   /**
    * Instances labelled as JSON Schema 2020-12 has them (and the official JSON Schema Test Suite)
-   * that ajv v8 misjudges: `$dynamicRef` to a `$dynamicAnchor` outside a resource root, the keys
-   * and items a lone `if` or a `contains` evaluates, `anyOf` branches' items. The label check
-   * skips them; the grammar is still judged on them.
+   * that ajv v8 misjudges: `$dynamicRef` to a `$dynamicAnchor` outside a resource root or bound
+   * through the dynamic scope (ajv even overflows its stack on one, and refuses a `$dynamicRef`
+   * with more than a fragment), the keys and items a lone `if` or a `contains` evaluates, `anyOf`
+   * branches' items, `uniqueItems` next to `prefixItems` and a typed `items` (ajv compares only by
+   * the `items` type). The label check skips them; the grammar is still judged on them.
    */
   ajvMisjudges?: string[];
+  /**
+   * Valid instances the grammar rejects on purpose: where a keyword cannot be enforced exactly and
+   * the converter narrows the accepted values instead of refusing (`uniqueItems` over unbounded
+   * values: one item per JSON kind). The label check still holds them valid.
+   */
+  narrowedOut?: string[];
 }
 
 const big = Array.from({ length: 300 }, (_, i) => `v${i}`);
@@ -30,6 +38,16 @@ const tree = {
     },
   },
   $ref: '#/$defs/node',
+};
+/**
+ * Two resources per `$dynamicAnchor` name, chained so that every choice of them is a dynamic scope
+ * (2ⁿ) at the end, where `$dynamicRef`s read every name.
+ */
+const wideScopes = (n: number) => {
+  const last = { type: 'array', prefixItems: Array.from({ length: n }, (_, i) => ({ $dynamicRef: `x${i}#a${i}` })) };
+  const next = (i: number) => (i + 1 < n ? { anyOf: [{ $ref: `x${i + 1}` }, { $ref: `y${i + 1}` }] } : last);
+  const defs = Array.from({ length: n }, (_, i) => ['x', 'y'].map((side) => [`${side}${i}`, { $id: `${side}${i}`, $dynamicAnchor: `a${i}`, ...next(i) }]));
+  return { $id: 'https://example.com/scopes/root', anyOf: [{ $ref: 'x0' }, { $ref: 'y0' }], $defs: Object.fromEntries(defs.flat()) };
 };
 const deep = { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/c' }, c: { $ref: '#/$defs/d' }, d: { type: 'string', maxLength: 3 } }, $ref: '#/$defs/a' };
 
@@ -120,6 +138,10 @@ export const CORPUS: CorpusCase[] = [
   { name: 'not of items and length (complement)', schema: { type: 'array', not: { items: { type: 'integer' }, minItems: 2 } }, valid: ['[]', '[1]', '["a","b"]', '[1,"x",3]'], invalid: ['[1,2]', '[1,2,3]'] },
   { name: 'overlapping oneOf (exact through complements)', schema: { oneOf: [{ type: 'integer' }, { minimum: 2 }] }, valid: ['1', '-5', '2.5', '"x"', 'null'], invalid: ['2', '3', '1.5'] },
   { name: 'oneOf of objects by required keys', schema: { type: 'object', oneOf: [{ required: ['a'] }, { required: ['b'] }] }, valid: ['{"a":1}', '{"b":2}', '{"a":1,"c":3}'], invalid: ['{"a":1,"b":2}', '{}'] },
+  { name: 'not oneOf (none or two pass)', schema: { type: 'object', not: { oneOf: [{ required: ['a'] }, { required: ['b'] }, { required: ['c'] }] } }, valid: ['{}', '{"a":1,"b":2}', '{"b":1,"c":2}', '{"a":1,"b":2,"c":3}', '{"d":1}'], invalid: ['{"a":1}', '{"b":1,"d":2}', '{"c":1}'] },
+  { name: 'if with annotation-only keywords (exact complement)', schema: { if: { required: ['k'], patternProperties: { '^x': true }, additionalProperties: true, uniqueItems: false }, then: { required: ['t'] }, else: { required: ['e'] } }, valid: ['{"k":1,"t":2}', '{"e":1}', '1'], invalid: ['{"k":1,"e":2}', '{"t":1}'] },
+  { name: 'not of unevaluatedProperties false over static keys', schema: { not: { anyOf: [true, { properties: { foo: true } }], unevaluatedProperties: false } }, valid: ['{"bar":1}', '{"foo":1,"bar":2}'], invalid: ['{"foo":1}', '{}', '1', '"x"'] },
+  { name: 'if with unevaluatedProperties false (exact complement)', schema: { if: { properties: { a: { const: 1 } }, unevaluatedProperties: false }, then: { required: ['a'] }, else: { required: ['z'] } }, valid: ['{"a":1}', '{"a":2,"z":1}', '{"b":1,"z":0}', '1'], invalid: ['{}', '{"a":2}', '{"b":1}', '{"a":1,"b":2}'] },
   { name: 'not integer', schema: { type: 'number', not: { type: 'integer' } }, valid: ['1.5', '-0.25'], invalid: ['1', '0', '-3', '2.0'] },
   { name: 'not type', schema: { not: { type: ['string', 'object'] } }, valid: ['1', 'null', '[]'], invalid: ['"a"', '{}'] },
   // $ref
@@ -207,6 +229,29 @@ export const CORPUS: CorpusCase[] = [
   { name: 'uniqueItems of enum values', schema: { type: 'array', items: { enum: ['read', 'write', 'admin', { a: 1, b: 2 }] }, uniqueItems: true, minItems: 1 }, valid: ['["read"]', '["admin","read","write"]', '["write",{"b":2,"a":1}]'], invalid: ['[]', '["read","read"]', '["read","write","read"]', '["x"]', '[{"a":1,"b":2},{"b":2,"a":1}]'] },
   { name: 'uniqueItems of boolean prefixItems', schema: { prefixItems: [{ type: 'boolean' }, { type: 'boolean' }], items: false, uniqueItems: true }, valid: ['[]', '[false,true]', '[true,false]', '[true]'], invalid: ['[false,false]', '[true,true]', '[false,true,null]'] },
   { name: 'uniqueItems of booleans and null', schema: { type: 'array', items: { type: ['boolean', 'null'] }, uniqueItems: true, maxItems: 2 }, valid: ['[null,true]', '[false]'], invalid: ['[null,null]', '[true,false,null]', '[1]'] },
+  // uniqueItems over unbounded values: narrowed to one item per JSON kind (finite kinds still tracked value by value)
+  {
+    name: 'uniqueItems of any items (one per kind)',
+    schema: { uniqueItems: true },
+    valid: ['[]', '[0,false]', '[1,true]', '[{},[1],true,null,1,"{}"]', '[true,false,null,"x",[],{}]', '"x"'],
+    invalid: ['[1,1]', '["a","a"]', '[{},{}]', '[true,true]', '[null,null]', '[1,"a",1]', '[{"a":1,"b":2},{"b":2,"a":1}]'],
+    narrowedOut: ['[1,2]', '["a","b"]', '[[],[1]]', '[{"a":1},{"b":2,"a":1}]'],
+  },
+  {
+    name: 'uniqueItems after boolean prefixItems (one per kind)',
+    schema: { prefixItems: [{ type: 'boolean' }, { type: 'boolean' }], uniqueItems: true },
+    valid: ['[false,true]', '[true,false]', '[true,false,"foo",1]', '[true]'],
+    invalid: ['[false,false]', '[true,true]', '[false,true,"foo","foo"]', '[false,true,true]'],
+    narrowedOut: ['[true,false,"a","b"]'],
+  },
+  {
+    name: 'uniqueItems of enum values and strings',
+    schema: { type: 'array', prefixItems: [{ enum: [1, 'a'] }, { enum: [1, 'a'] }], items: { type: 'string' }, uniqueItems: true },
+    valid: ['[1,"a"]', '["a",1]', '[1]', '[]'],
+    invalid: ['[1,1]', '["a","a"]', '[2]', '["b"]', '[1,"a",1]'],
+    narrowedOut: ['["a",1,"b"]', '[1,"a","b"]'],
+    ajvMisjudges: ['[1,1]'],
+  },
   // unevaluatedProperties/unevaluatedItems where evaluation is static (own and allOf/$ref keywords)
   { name: 'unevaluatedProperties false', schema: { unevaluatedProperties: false }, valid: ['{}', '1', '[]'], invalid: ['{"foo":1}'] },
   {
@@ -240,6 +285,19 @@ export const CORPUS: CorpusCase[] = [
     },
     valid: ['{"foo":"foo","bar":"bar"}', '{"baz":"baz"}'],
     invalid: ['{"foo":"foo","bar":"bar","quux":"quux"}', '{"bar":"bar","baz":"baz"}', '{"foo":"foo"}'],
+  },
+  {
+    name: 'unevaluatedProperties next to overlapping nested oneOf (exact through complements)',
+    schema: {
+      $defs: {
+        one: { oneOf: [{ $ref: '#/$defs/two' }, { required: ['b'], properties: { b: true } }, { required: ['xx'], patternProperties: { x: true } }, { required: ['all'], unevaluatedProperties: true }] },
+        two: { oneOf: [{ required: ['c'], properties: { c: true } }, { required: ['d'], properties: { d: true } }] },
+      },
+      oneOf: [{ $ref: '#/$defs/one' }, { required: ['a'], properties: { a: true } }],
+      unevaluatedProperties: false,
+    },
+    valid: ['{"a":1}', '{"b":1}', '{"c":1}', '{"d":1}', '{"xx":1}', '{"xx":1,"foox":1}', '{"all":1}', '{"all":1,"foo":1}'],
+    invalid: ['{}', '{"a":1,"b":1}', '{"c":1,"d":1}', '{"xx":1,"foo":1}', '{"xx":1,"c":1}', '{"all":1,"a":1}', '{"b":1,"e":1}'],
   },
   {
     name: 'unevaluatedProperties next to if/then/else',
@@ -290,6 +348,83 @@ export const CORPUS: CorpusCase[] = [
     invalid: ['{"false":1}'],
     ajvMisjudges: ['{"false":1}'],
   },
+  // $dynamicRef through the dynamic scope: rules specialised per binding of the outermost $dynamicAnchor
+  { name: '$dynamicRef through the dynamic scope', schema: { $defs: { a: { $dynamicAnchor: 'x', type: 'string' }, b: { $id: 'b', $dynamicAnchor: 'x' } }, type: 'array', items: { $dynamicRef: '#x' } }, valid: ['["s"]', '[]'], invalid: ['[1]', '[null]'], ajvMisjudges: ['["s"]'] },
+  {
+    name: '$dynamicRef bound by the outermost resource through $ref',
+    schema: {
+      $id: 'https://example.com/dynamic-scope/root',
+      $ref: 'list',
+      $defs: { foo: { $dynamicAnchor: 'items', type: 'string' }, list: { $id: 'list', type: 'array', items: { $dynamicRef: '#items' }, $defs: { items: { $dynamicAnchor: 'items' } } } },
+    },
+    valid: ['["foo","bar"]', '[]'],
+    invalid: ['["foo",42]', '{}'],
+    ajvMisjudges: ['["foo","bar"]'],
+  },
+  {
+    name: '$dynamicRef bound differently on each path to it',
+    schema: {
+      $id: 'https://example.com/dynamic-paths/main',
+      if: { properties: { kind: { const: 'numbers' } }, required: ['kind'] },
+      then: { $ref: 'numberList' },
+      else: { $ref: 'stringList' },
+      $defs: {
+        genericList: { $id: 'genericList', properties: { list: { items: { $dynamicRef: '#itemType' } } }, $defs: { default: { $dynamicAnchor: 'itemType' } } },
+        numberList: { $id: 'numberList', $defs: { itemType: { $dynamicAnchor: 'itemType', type: 'number' } }, $ref: 'genericList' },
+        stringList: { $id: 'stringList', $defs: { itemType: { $dynamicAnchor: 'itemType', type: 'string' } }, $ref: 'genericList' },
+      },
+    },
+    valid: ['{"kind":"numbers","list":[1.5,2]}', '{"kind":"strings","list":["foo"]}', '{"list":[]}'],
+    invalid: ['{"kind":"numbers","list":["foo"]}', '{"kind":"strings","list":[1.5]}', '{"list":[1]}'],
+    ajvMisjudges: ['{"kind":"numbers","list":["foo"]}', '{"kind":"strings","list":[1.5]}', '{"list":[1]}'],
+  },
+  {
+    name: '$dynamicRef skips resources never entered',
+    schema: {
+      $id: 'https://example.com/dynamic-skips/main',
+      properties: { item: { $ref: 'item' } },
+      $defs: {
+        bar: {
+          $id: 'bar',
+          items: { $ref: 'item' },
+          $defs: {
+            item: { $id: 'item', properties: { content: { $dynamicRef: '#content' } }, $defs: { default: { $dynamicAnchor: 'content', type: 'integer' } } },
+            content: { $dynamicAnchor: 'content', type: 'string' },
+          },
+        },
+      },
+    },
+    valid: ['{"item":{"content":42}}'],
+    invalid: ['{"item":{"content":"value"}}'],
+    ajvMisjudges: ['{"item":{"content":"value"}}'],
+  },
+  {
+    name: '$dynamicRef under unevaluatedProperties, bound by the root',
+    schema: {
+      $id: 'https://example.com/dynamic-unevaluated/derived',
+      $ref: './base',
+      $defs: {
+        derived: { $dynamicAnchor: 'addons', properties: { bar: { type: 'string' } } },
+        base: { $id: './base', unevaluatedProperties: false, properties: { foo: { type: 'string' } }, $dynamicRef: '#addons', $defs: { default: { $dynamicAnchor: 'addons' } } },
+      },
+    },
+    valid: ['{"foo":"foo","bar":"bar"}', '{}'],
+    invalid: ['{"foo":"foo","bar":"bar","baz":"baz"}', '{"bar":1}'],
+    ajvMisjudges: ['{"foo":"foo","bar":"bar"}', '{}', '{"foo":"foo","bar":"bar","baz":"baz"}', '{"bar":1}'],
+  },
+  {
+    name: '$dynamicRef after leaving a dynamic scope (if/then with $id)',
+    schema: {
+      $id: 'https://example.com/dynamic-leaving/main',
+      if: { $id: 'first_scope', $defs: { thingy: { $dynamicAnchor: 'thingy', type: 'number' } } },
+      then: { $id: 'second_scope', $ref: 'start', $defs: { thingy: { $dynamicAnchor: 'thingy', type: 'null' } } },
+      $defs: { start: { $id: 'start', $dynamicRef: 'inner_scope#thingy' }, thingy: { $id: 'inner_scope', $dynamicAnchor: 'thingy', type: 'string' } },
+    },
+    valid: ['null'],
+    invalid: ['"a string"', '42'],
+    ajvMisjudges: ['null', '"a string"', '42'],
+  },
+  { name: '$id inside if and dependentSchemas', schema: { if: { $id: 'http://example.com/if', type: 'integer' }, then: { minimum: 0 }, dependentSchemas: { a: { $id: 'http://example.com/dep', required: ['b'] } } }, valid: ['5', '-1.5', '"x"', '{"a":1,"b":2}', '{}'], invalid: ['-1', '{"a":1}'] },
   // enum/const objects: members in any order (JSON equality ignores it)
   { name: 'const object in any member order', schema: { const: { foo: 'bar', baz: [{ a: 1, b: null }] } }, valid: ['{"foo":"bar","baz":[{"a":1,"b":null}]}', '{"baz":[{"b":null,"a":1}],"foo":"bar"}'], invalid: ['{"foo":"bar"}', '{"foo":"bar","baz":[{"a":1}]}'] },
   // patternProperties: keys classed by the patterns they match (named keys excluded)
@@ -321,7 +456,8 @@ export const CORPUS: CorpusCase[] = [
 
 /** Schemas that must be refused, with the keyword the refusal names. */
 export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; pointer: string }> = [
-  { name: 'uniqueItems', schema: { type: 'array', uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'uniqueItems of strings (narrowing would leave one item)', schema: { type: 'array', items: { type: 'string' }, uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'uniqueItems narrowed below minItems', schema: { type: 'array', items: { type: ['string', 'number'] }, uniqueItems: true, minItems: 3 }, keyword: 'uniqueItems', pointer: '' },
   { name: 'if without an exact complement', schema: { if: { type: 'string', pattern: '^a' }, then: { maxLength: 1 } }, keyword: 'if', pointer: '' },
   { name: 'overlapping oneOf without complements', schema: { type: 'string', oneOf: [{ pattern: 'a' }, { pattern: 'b' }] }, keyword: 'oneOf', pointer: '' },
   { name: 'not of a pattern', schema: { type: 'string', not: { pattern: '^x' } }, keyword: 'not', pointer: '/not' },
@@ -331,16 +467,23 @@ export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; po
   { name: 'remote $ref', schema: { $ref: 'https://example.com/schema.json' }, keyword: '$ref', pointer: '' },
   { name: 'unevaluatedProperties next to a wide anyOf', schema: { anyOf: [1, 2, 3, 4, 5].map((n) => ({ properties: { [`k${n}`]: true } })), unevaluatedProperties: false }, keyword: 'unevaluatedProperties', pointer: '' },
   {
-    name: '$dynamicRef through the dynamic scope',
-    schema: { $defs: { a: { $dynamicAnchor: 'x', type: 'string' }, b: { $id: 'b', $dynamicAnchor: 'x' } }, type: 'array', items: { $dynamicRef: '#x' } },
+    name: 'values checked with ajv under a $dynamicRef read through the dynamic scope',
+    schema: { $defs: { a: { $dynamicAnchor: 'x', type: 'string' }, b: { $id: 'b', $dynamicAnchor: 'x' } }, properties: { p: { enum: [['a'], [1]], items: { $dynamicRef: '#x' } } } },
     keyword: '$dynamicRef',
-    pointer: '/items',
+    pointer: '/properties/p',
   },
+  { name: 'a schema reached in too many dynamic scopes', schema: wideScopes(8), keyword: '$dynamicRef', pointer: '/$defs/x6' },
   { name: 'several contains with maxContains', schema: { allOf: [{ contains: { const: 1 } }, { contains: { const: 2 }, maxContains: 1 }] }, keyword: 'contains', pointer: '/allOf/1' },
   { name: 'maxContains without an exact complement', schema: { contains: { type: 'string', pattern: 'a' }, maxContains: 1 }, keyword: 'maxContains', pointer: '' },
   { name: 'multipleOf with a large modulus', schema: { type: 'integer', multipleOf: 1234567 }, keyword: 'multipleOf', pointer: '' },
   { name: 'asserted format not supported', schema: { type: 'string', format: 'iso-time' }, keyword: 'format', pointer: '' },
-  { name: '$id inside a rewritten if', schema: { if: { $id: 'http://example.com/if', type: 'integer' }, then: { minimum: 0 } }, keyword: '$id', pointer: '' },
+  {
+    name: 'complement through a $ref into another schema resource',
+    schema: { $defs: { x: { type: 'number' }, other: { $id: 'http://example.com/other', $defs: { x: { type: 'string' } }, not: { $ref: '#/$defs/x' } } }, if: { $ref: 'http://example.com/other' }, then: { minimum: 1 } },
+    keyword: 'if',
+    pointer: '',
+  },
+  { name: '$id inside a not rewritten to its complement', schema: { type: 'integer', not: { not: { $id: 'http://example.com/n', minimum: 3 } } }, keyword: '$id', pointer: '/not' },
   { name: 'not of a string value with maxLength', schema: { type: 'object', propertyNames: { maxLength: 3, not: { const: 'bad' } } }, keyword: 'not', pointer: '/propertyNames/not' },
   { name: 'minProperties 2 with additional properties', schema: { type: 'object', minProperties: 2 }, keyword: 'minProperties', pointer: '' },
   { name: 'accepts nothing', schema: { type: 'string', not: { type: 'string' } }, keyword: 'false', pointer: '' },

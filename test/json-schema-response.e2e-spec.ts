@@ -136,7 +136,7 @@ describe('response_format (real llama-server, openai SDK)', () => {
     };
 
     it('refuses a schema it cannot enforce with 400 unsupported_schema naming keyword and pointer', async () => {
-      const schema = { type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } };
+      const schema = { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' }, uniqueItems: true } } };
       const { status, error } = await post({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } });
       expect(status).toBe(400);
       expect(error.code).toBe('unsupported_schema');

@@ -20,8 +20,10 @@ import {
   intersect,
   isObject,
   isUnconstrained,
+  refKey,
 } from './schema-tree';
 import { KeyAutomaton } from './key-automaton';
+import { UniquePosition, uniqueItemsRule } from './unique-items';
 import { FORMAT_PATTERNS } from './string-formats';
 
 /** Directory of the primitive `.gbnf` files (repository root `grammars/`, from src/ or dist/). */
@@ -51,6 +53,8 @@ const MAX_DEPENDENT_KEYS = 4;
 const MAX_CONTAINS = 3;
 /** Distinct item values a `uniqueItems` array can track (states: subsets of them). */
 const MAX_UNIQUE_VALUES = 12;
+/** The JSON kinds items of a `uniqueItems` array are classed by (values of different kinds differ). */
+const UNIQUE_KINDS = ['null', 'boolean', 'number', 'string', 'array', 'object'] as const;
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
 const ANY_ORDER_MEMBERS = 4;
 /** A rule body matching nothing (the body of a reserved rule that turned out empty). */
@@ -215,7 +219,7 @@ class SchemaEmitter {
   ruleFor(refs: SchemaRef[], hint: string): string | null {
     const relevant = refs.filter((r) => r.schema !== true);
     if (relevant.length === 0) return 'value';
-    const key = [...new Set(relevant.map((r) => `${r.pointer}`))].sort().join('|');
+    const key = [...new Set(relevant.map(refKey))].sort().join('|');
     if (this.memo.has(key)) return this.memo.get(key) ?? null;
     const name = this.builder.reserve(hint);
     this.memo.set(key, name);
@@ -242,8 +246,10 @@ class SchemaEmitter {
   /** The complement (see `complementOf`) of `ref`, as a synthetic ref, when it has an exact schema. */
   private complementRef(ref: SchemaRef): SchemaRef | undefined {
     if (ref.derived) return undefined;
-    const complement = complementOf(ref.schema, (target) => this.tree.resolve(target, ref.pointer)?.schema);
-    return complement === undefined ? undefined : this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
+    const complement = complementOf(ref.schema, (target) => this.tree.resolveForComplement(target, ref.pointer));
+    if (complement === undefined) return undefined;
+    const synthetic = this.tree.synthesize(complement as SchemaRef['schema'], ref.pointer);
+    return ref.scope === undefined ? synthetic : { ...synthetic, scope: ref.scope };
   }
 
   /**
@@ -358,9 +364,22 @@ class SchemaEmitter {
       if (seen.has(key)) return false;
       seen.add(key);
       return c.sources.every((source) =>
-        isEnumOnly(source.schema) ? hasAllowedType(source.schema, value) : this.validatorAt(source.pointer)(value),
+        isEnumOnly(source.schema) ? hasAllowedType(source.schema, value) : this.validatorFor(source)(value),
       );
     });
+  }
+
+  /**
+   * ajv's validator for `ref`. ajv evaluates the location alone, in its own dynamic scope, so where
+   * the converter specialised the location to a dynamic scope (`ref.scope`) and a reference there
+   * could read it, the check is refused (an issue, and a validator rejecting everything).
+   */
+  private validatorFor(ref: SchemaRef): ValidateFunction | ((value: unknown) => boolean) {
+    if (ref.scope !== undefined && /"\$(dynamicRef|ref)"/.test(JSON.stringify(ref.schema))) {
+      this.issue('$dynamicRef', ref.pointer, 'a finite set of values checked under a $dynamicRef resolved through the dynamic scope is not supported');
+      return () => false;
+    }
+    return this.validatorAt(ref.pointer);
   }
 
   /** ajv's validator for the schema at `pointer` (a document location, or a `~<n>` synthetic one). */
@@ -712,51 +731,44 @@ class SchemaEmitter {
   }
 
   /**
-   * `uniqueItems` where every position draws from a finite set of values (enum/const, or only
-   * booleans and null): a state machine over the set of values used so far, so no value repeats
-   * (the item count is the size of that set). Otherwise refused.
+   * `uniqueItems` (see `uniqueItemsRule`): per JSON kind, the values every position allows are
+   * tracked one by one when they are finite for every position (enum/const, booleans, null; at most
+   * MAX_UNIQUE_VALUES in all); a kind unbounded somewhere is narrowed to at most one item per array
+   * (items of different kinds always differ). Refused when that narrowing leaves arrays of at most
+   * one item or fewer than minItems, with contains, or with too many states.
    */
   private emitUniqueItems(c: Constraints, refsAt: (i: number) => SchemaRef[], prefixLength: number, hint: string): string | null {
     const refuse = (why: string) => {
-      this.issue('uniqueItems', c.uniqueItems[0], `uniqueItems cannot be enforced by a grammar unless maxItems ≤ 1 or ${why}`);
+      this.issue('uniqueItems', c.uniqueItems[0], `uniqueItems cannot be enforced: ${why}`);
       return null;
     };
-    if (c.contains.some((k) => k.value.min > 0 || k.value.max !== undefined)) return refuse('there is no contains');
-    const domains: string[][] = [];
-    for (let i = 0; i <= prefixLength; i++) {
-      const values = this.finiteValues(refsAt(i));
-      if (values === undefined) return refuse('every item is one of at most 12 values (enum, const, boolean, null)');
-      domains.push(values);
-    }
-    const all = [...new Set(domains.flat())];
-    if (all.length > MAX_UNIQUE_VALUES) return refuse('every item is one of at most 12 values (enum, const, boolean, null)');
-    const bit = new Map(all.map((v, i) => [v, 1 << i]));
+    if (c.contains.some((k) => k.value.min > 0 || k.value.max !== undefined)) return refuse('not next to contains');
+    const ofKind = new Map(UNIQUE_KINDS.map((kind) => [kind, this.tree.synthesize({ type: kind })]));
+    const finite = Array.from({ length: prefixLength + 1 }, (_, i) =>
+      new Map(UNIQUE_KINDS.map((kind) => [kind, this.finiteValues([...refsAt(i), ofKind.get(kind)!])])),
+    );
+    const unbounded = UNIQUE_KINDS.filter((kind) => finite.some((byKind) => byKind.get(kind) === undefined));
+    const positions: UniquePosition[] = finite.map((byKind, i) => {
+      const values = new Map<string, string>();
+      for (const kind of UNIQUE_KINDS) {
+        if (unbounded.includes(kind)) continue;
+        for (const value of byKind.get(kind)!) values.set(value, wrap(valueLiteral(JSON.parse(value))));
+      }
+      const classes = new Map<string, string>();
+      for (const kind of unbounded) {
+        const rule = this.ruleFor([...refsAt(i), ofKind.get(kind)!], `${hint}-${i < prefixLength ? i : 'item'}-${kind}`);
+        if (rule !== null) classes.set(kind, rule);
+      }
+      return { values, classes };
+    });
+    const tracked = new Set(positions.flatMap((p) => [...p.values.keys()]));
+    if (tracked.size > MAX_UNIQUE_VALUES) return refuse(`at most ${MAX_UNIQUE_VALUES} finite item values are tracked`);
+    const narrowedMax = tracked.size + unbounded.length;
     const maxItems = c.maxItems ?? Infinity;
-    const states = new Map<string, string | null>();
-    const state = (i: number, mask: number): string | null => {
-      const pos = Math.min(i, prefixLength);
-      const key = `${pos}:${mask}`;
-      if (states.has(key)) return states.get(key)!;
-      const name = this.builder.reserve(`${hint}-unique-${pos}-${mask}`);
-      states.set(key, name);
-      const count = popcount(mask);
-      const options: string[] = count >= c.minItems ? ['""'] : [];
-      if (count < maxItems) {
-        for (const value of domains[pos]) {
-          if (mask & bit.get(value)!) continue;
-          const next = state(i + 1, mask | bit.get(value)!);
-          if (next !== null) options.push(`${i === 0 ? '' : '"," '}${wrap(valueLiteral(JSON.parse(value)))} ${next}`);
-        }
-      }
-      if (options.length === 0) {
-        states.set(key, null);
-        this.builder.define(name, NOTHING);
-        return null;
-      }
-      this.builder.define(name, options.join(' | '));
-      return name;
-    };
-    const start = state(0, 0);
+    if (unbounded.length > 0 && Math.min(narrowedMax, maxItems) <= 1) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves at most one item here (use maxItems ≤ 1, or enum/const items)');
+    if (unbounded.length > 0 && narrowedMax < c.minItems) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves fewer than minItems items');
+    const start = uniqueItemsRule(this.builder, positions, { minItems: c.minItems, maxItems }, hint, MAX_STATES);
+    if (start === undefined) return refuse('too many states');
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
   }
 
@@ -951,7 +963,7 @@ class SchemaEmitter {
         if (!p.properties.has(key) && matched.length === 0) refs.push(p.additionalProperties);
         return refs;
       });
-    const nameAllowed = (key: string) => c.propertyNames.every((ref) => this.validatorAt(ref.pointer)(key));
+    const nameAllowed = (key: string) => c.propertyNames.every((ref) => this.validatorFor(ref)(key));
     // named members in declaration order: [key literal + value rule, required?]
     const members: Array<{ rule: string; required: boolean }> = [];
     for (const key of named) {
@@ -1178,12 +1190,6 @@ function valueLiteral(value: unknown): string {
 function hasObjectMembers(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasObjectMembers);
   return isObject(value) && Object.keys(value).length > 0;
-}
-
-function popcount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m !== 0; m &= m - 1) n++;
-  return n;
 }
 
 /** Every ordering of 0..n-1. */

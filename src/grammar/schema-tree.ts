@@ -17,6 +17,16 @@ export interface SchemaRef {
   pointer: string;
   /** Constraints the converter derived itself (see `SchemaTree.derive`): `schema` is then `{}`. */
   derived?: Constraints;
+  /**
+   * The dynamic scope it is evaluated in, as far as a `$dynamicRef` can tell (see
+   * `SchemaTree.enterScope`); undefined while it binds no `$dynamicAnchor` name.
+   */
+  scope?: string;
+}
+
+/** What identifies a located ref for rules and derived records: its pointer and its dynamic scope. */
+export function refKey(ref: SchemaRef): string {
+  return ref.scope === undefined ? ref.pointer : `${ref.pointer}@${ref.scope}`;
 }
 
 export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
@@ -200,6 +210,9 @@ const REFUSED: Record<string, string> = {
 const MAX_ANNOTATING_BRANCHES = 4;
 /** Choices of passing branches enumerated for one `unevaluated*`. */
 const MAX_CHOICES = 64;
+/** Distinct dynamic scopes (bindings of repeated `$dynamicAnchor`s) subschemas are specialised to. */
+const MAX_DYNAMIC_SCOPES = 32;
+const TOO_MANY_SCOPES = `the document is evaluated in more than ${MAX_DYNAMIC_SCOPES} dynamic scopes ($dynamicAnchor bindings)`;
 
 /**
  * The document being converted: ref resolution and flattening, with every issue collected in
@@ -219,6 +232,12 @@ export class SchemaTree {
   private readonly silent = new Set<string>();
   /** How many subschemas declare each `$dynamicAnchor` name. */
   private readonly dynamicAnchors = new Map<string, number>();
+  /** The `$dynamicAnchor` names each schema resource declares, by base URI. */
+  private readonly dynamicAnchorsIn = new Map<string, Set<string>>();
+  /** The plain-name fragments of every `$dynamicRef` (the anchors a dynamic scope can matter for). */
+  private readonly dynamicRefNames = new Set<string>();
+  /** Every dynamic scope met so far (see `enterScope`). */
+  private readonly scopes = new Set<string>();
   /** Synthetic schemas by base, silent location and JSON text. */
   private readonly syntheticByKey = new Map<string, SchemaRef>();
   /** Records made by `derive`, by key. */
@@ -267,6 +286,10 @@ export class SchemaTree {
       const name = schema.$dynamicAnchor;
       if (!this.byUri.has(`${base}#${name}`)) this.byUri.set(`${base}#${name}`, ref);
       this.dynamicAnchors.set(name, (this.dynamicAnchors.get(name) ?? 0) + 1);
+      this.dynamicAnchorsIn.set(base, new Set([...(this.dynamicAnchorsIn.get(base) ?? []), name]));
+    }
+    if (typeof schema.$dynamicRef === 'string' && schema.$dynamicRef.includes('#')) {
+      this.dynamicRefNames.add(decodeURIComponent(schema.$dynamicRef.slice(schema.$dynamicRef.indexOf('#') + 1)));
     }
     for (const [keyword, value] of Object.entries(schema)) {
       const at = (k: string | number) => childPointer(pointer, k);
@@ -430,22 +453,59 @@ export class SchemaTree {
   }
 
   /**
-   * Resolves a `$dynamicRef` (2020-12 §8.2.3.2) statically. It first resolves like `$ref`; only when
-   * its fragment names the `$dynamicAnchor` of that first target does the dynamic scope pick the
-   * outermost schema resource defining the same `$dynamicAnchor`, and with one such anchor in the
-   * whole document that is always the first target. So: exact when the fragment is a JSON Pointer,
-   * an `$anchor`, or a `$dynamicAnchor` declared once; otherwise an issue.
+   * The target of a `$ref` met while building the complement of the subschema at `pointer` (see
+   * `complementOf`). The complement copies the target's subschemas into a schema whose references
+   * resolve against the base URI at `pointer`, so only targets in that same schema resource are
+   * followed; undefined for others (no exact complement is then claimed).
    */
-  private resolveDynamic(ref: string, pointer: string): SchemaRef | undefined {
+  resolveForComplement(ref: string, pointer: string): unknown {
+    const target = this.resolve(ref, pointer);
+    return target !== undefined && this.baseOf(target.pointer) === this.baseOf(pointer) ? target.schema : undefined;
+  }
+
+  /**
+   * The dynamic scope after evaluation enters the schema resource holding `pointer` (2020-12 §7.1):
+   * for each `$dynamicAnchor` name declared more than once in the document and named by a
+   * `$dynamicRef`, the outermost resource entered so far that declares it (the only thing a
+   * `$dynamicRef` reads from the scope). Names declared once need no binding (the scope can only
+   * pick that one), so most documents have none.
+   *
+   * @param scope the scope so far (a `SchemaRef.scope`), undefined for the root's
+   * @returns the new scope, as a canonical string (undefined when it binds nothing); past
+   *   MAX_DYNAMIC_SCOPES distinct scopes, an issue (and `scope` unchanged, so the work stays bounded)
+   */
+  enterScope(scope: string | undefined, pointer: string): string | undefined {
+    const base = this.baseOf(pointer);
+    const bindings = new Map<string, string>(scope === undefined ? [] : (JSON.parse(scope) as Array<[string, string]>));
+    for (const name of this.dynamicAnchorsIn.get(base) ?? []) {
+      if ((this.dynamicAnchors.get(name) ?? 0) > 1 && this.dynamicRefNames.has(name) && !bindings.has(name)) bindings.set(name, base);
+    }
+    if (bindings.size === 0) return undefined;
+    const entered = JSON.stringify([...bindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (!this.scopes.has(entered) && this.scopes.size >= MAX_DYNAMIC_SCOPES) {
+      if (!this.issues.some((i) => i.message === TOO_MANY_SCOPES)) this.issue('$dynamicRef', pointer, TOO_MANY_SCOPES);
+      return scope;
+    }
+    this.scopes.add(entered);
+    return entered;
+  }
+
+  /**
+   * Resolves a `$dynamicRef` (2020-12 §8.2.3.2). It first resolves like `$ref`; only when its
+   * fragment names the `$dynamicAnchor` of that first target does the dynamic scope pick the
+   * outermost schema resource declaring the same `$dynamicAnchor` (the binding `enterScope`
+   * recorded), else the first target stands.
+   *
+   * @param scope the dynamic scope at `pointer` (already entered)
+   */
+  private resolveDynamic(ref: string, pointer: string, scope: string | undefined): SchemaRef | undefined {
     const target = this.resolve(ref, pointer, '$dynamicRef');
     const hash = ref.indexOf('#');
     const fragment = hash < 0 ? '' : decodeURIComponent(ref.slice(hash + 1));
     const dynamic = target !== undefined && isObject(target.schema) && target.schema.$dynamicAnchor === fragment;
-    if (dynamic && (this.dynamicAnchors.get(fragment) ?? 0) > 1) {
-      this.issue('$dynamicRef', pointer, `'${ref}' depends on the dynamic scope ($dynamicAnchor '${fragment}' is declared more than once), which is not supported`);
-      return undefined;
-    }
-    return target;
+    if (!dynamic || scope === undefined) return target;
+    const binding = new Map(JSON.parse(scope) as Array<[string, string]>).get(fragment);
+    return binding === undefined ? target : this.byUri.get(`${binding}#${fragment}`);
   }
 
   /**
@@ -470,18 +530,21 @@ export class SchemaTree {
     const { schema, pointer } = ref;
     silent ||= this.silent.has(pointer);
     if (schema === true) return c;
+    const scope = this.enterScope(ref.scope, pointer);
+    /** `r` evaluated in this schema's dynamic scope. */
+    const scoped = (r: SchemaRef): SchemaRef => (scope === undefined ? r : { ...r, scope });
     if (schema === false || typeof schema !== 'object' || schema === null) {
       c.never = true;
       return c;
     }
     c.sources.push(ref);
     const at = (k: string | number) => childPointer(pointer, k);
-    const sub = (k: string): SchemaRef => ({ schema: schema[k] as SchemaRef['schema'], pointer: at(k) });
+    const sub = (k: string): SchemaRef => scoped({ schema: schema[k] as SchemaRef['schema'], pointer: at(k) });
     let out = c;
     const targets = [
       typeof schema.$ref === 'string' ? this.resolve(schema.$ref, pointer) : undefined,
-      typeof schema.$dynamicRef === 'string' ? this.resolveDynamic(schema.$dynamicRef, pointer) : undefined,
-    ];
+      typeof schema.$dynamicRef === 'string' ? this.resolveDynamic(schema.$dynamicRef, pointer, scope) : undefined,
+    ].map((target) => target && scoped(target));
     for (const target of targets) {
       if (!target) continue;
       if (active.includes(target.pointer)) {
@@ -493,23 +556,23 @@ export class SchemaTree {
     const annotates = !silent;
     for (const key of ['anyOf', 'oneOf'] as const) {
       if (Array.isArray(schema[key])) {
-        const branches = (schema[key] as unknown[]).map((s, i) => ({ schema: s as SchemaRef['schema'], pointer: childPointer(at(key), i) }));
+        const branches = (schema[key] as unknown[]).map((s, i) => scoped({ schema: s as SchemaRef['schema'], pointer: childPointer(at(key), i) }));
         out[key].push({ value: branches, pointer, annotates });
       }
     }
     if (schema.not !== undefined) out.not.push(sub('not'));
-    const conditional = this.conditionalBranches(schema, pointer);
+    const conditional = this.conditionalBranches(schema, pointer)?.map(scoped);
     if (conditional) out.anyOf.push({ value: conditional, pointer, annotates });
     else if (schema.if !== undefined && annotates) {
       // a lone `if` asserts nothing, but its keys and items count as evaluated when it passes
-      out.anyOf.push({ value: [sub('if'), this.synthesize(true, pointer)], pointer, annotates, tautology: true });
+      out.anyOf.push({ value: [sub('if'), scoped(this.synthesize(true, pointer))], pointer, annotates, tautology: true });
     }
     if (isObject(schema.dependentSchemas)) {
       for (const [key, dependent] of Object.entries(schema.dependentSchemas)) {
         // the key is absent, or present and the object also valid against the dependent schema
         // (only the dependent schema's keywords evaluate keys)
-        const absent = this.synthesize({ not: { type: 'object', required: [key] } }, pointer);
-        const present = this.synthesize({ required: [key], allOf: [dependent as SchemaRef['schema']] }, pointer);
+        const absent = scoped(this.synthesize({ not: { type: 'object', required: [key] } }, pointer));
+        const present = scoped(this.synthesize({ required: [key], allOf: [this.inPlace(pointer, childPointer(at('dependentSchemas'), key), dependent)] }, pointer));
         out.anyOf.push({ value: [absent, present], pointer: at('dependentSchemas'), annotates });
       }
     }
@@ -535,7 +598,7 @@ export class SchemaTree {
       out.arrayParts.push({
         pointer,
         prefixItems: Array.isArray(schema.prefixItems)
-          ? schema.prefixItems.map((s, i) => ({ schema: s as SchemaRef['schema'], pointer: childPointer(at('prefixItems'), i) }))
+          ? schema.prefixItems.map((s, i) => scoped({ schema: s as SchemaRef['schema'], pointer: childPointer(at('prefixItems'), i) }))
           : [],
         items: schema.items !== undefined ? sub('items') : undefined,
         annotates,
@@ -553,12 +616,12 @@ export class SchemaTree {
     if (hasObjectShape) {
       const properties = new Map<string, SchemaRef>();
       if (isObject(schema.properties)) {
-        for (const key of Object.keys(schema.properties)) properties.set(key, { schema: schema.properties[key] as SchemaRef['schema'], pointer: childPointer(at('properties'), key) });
+        for (const key of Object.keys(schema.properties)) properties.set(key, scoped({ schema: schema.properties[key] as SchemaRef['schema'], pointer: childPointer(at('properties'), key) }));
       }
       const patternProperties = isObject(schema.patternProperties)
         ? Object.keys(schema.patternProperties).map((pattern) => ({
             pattern,
-            schema: { schema: (schema.patternProperties as Record<string, unknown>)[pattern] as SchemaRef['schema'], pointer: childPointer(at('patternProperties'), pattern) },
+            schema: scoped({ schema: (schema.patternProperties as Record<string, unknown>)[pattern] as SchemaRef['schema'], pointer: childPointer(at('patternProperties'), pattern) }),
           }))
         : [];
       const explicit = schema.additionalProperties !== undefined;
@@ -587,7 +650,7 @@ export class SchemaTree {
     // allOf last: its properties come after the schema's own in declaration order
     if (Array.isArray(schema.allOf)) {
       schema.allOf.forEach((s, i) => {
-        out = intersect(out, this.flattenOne({ schema: s as SchemaRef['schema'], pointer: childPointer(at('allOf'), i) }, active, silent));
+        out = intersect(out, this.flattenOne(scoped({ schema: s as SchemaRef['schema'], pointer: childPointer(at('allOf'), i) }), active, silent));
       });
     }
     if (schema.unevaluatedProperties !== undefined) {
@@ -632,7 +695,7 @@ export class SchemaTree {
       return { ...c, objectParts: [...c.objectParts, part] };
     }
     const disjuncts = choices.map((choice) =>
-      this.derive(`properties ${unevaluated.pointer} ${JSON.stringify([keys, patterns])} ${choice.map((b) => b.pointer).join(' ')}`, () =>
+      this.derive(`properties ${refKey(unevaluated)} ${JSON.stringify([keys, patterns])} ${choice.map(refKey).join(' ')}`, () =>
         this.closeProperties(this.flatten(choice, active), unevaluated, pointer, { keys, patterns }, active),
       ),
     );
@@ -657,12 +720,12 @@ export class SchemaTree {
       const items =
         contains.length === 0
           ? unevaluated
-          : this.derive(`either ${either.map((b) => b.pointer).join(' ')}`, () => ({ ...emptyConstraints(), anyOf: [{ value: either, pointer, annotates: false }] }));
+          : this.derive(`either ${either.map(refKey).join(' ')}`, () => ({ ...emptyConstraints(), anyOf: [{ value: either, pointer, annotates: false }] }));
       const prefixItems = Array.from({ length: prefix }, () => ({ schema: true, pointer: unevaluated.pointer }));
       return { ...c, arrayParts: [...c.arrayParts, { pointer, prefixItems, items, annotates: true }] };
     }
     const disjuncts = choices.map((choice) =>
-      this.derive(`items ${unevaluated.pointer} ${JSON.stringify([prefix, contains.map((k) => k.pointer)])} ${choice.map((b) => b.pointer).join(' ')}`, () =>
+      this.derive(`items ${refKey(unevaluated)} ${JSON.stringify([prefix, contains.map(refKey)])} ${choice.map(refKey).join(' ')}`, () =>
         this.closeItems(this.flatten(choice, active), unevaluated, pointer, { prefix, contains }, active),
       ),
     );
@@ -701,14 +764,26 @@ export class SchemaTree {
   private conditionalBranches(schema: Record<string, unknown>, pointer: string): SchemaRef[] | undefined {
     if (schema.if === undefined || (schema.then === undefined && schema.else === undefined)) return undefined;
     const condition = schema.if as SchemaRef['schema'];
-    const complement = complementOf(condition, (target) => this.resolve(target, pointer)?.schema);
+    const complement = complementOf(condition, (target) => this.resolveForComplement(target, pointer));
     if (complement === undefined) {
       this.issue('if', pointer, "'if' has no exact complement (needed for 'else'), so if/then/else cannot be enforced");
       return undefined;
     }
     const branch = (first: unknown, second: unknown, silent?: string) =>
       this.synthesize({ allOf: [first, second ?? true] } as SchemaRef['schema'], pointer, silent);
-    return [branch(condition, schema.then), branch(complement, schema.else, '/allOf/0')]; // ¬if evaluates nothing
+    const located = (k: string) => (schema[k] === undefined ? undefined : this.inPlace(pointer, childPointer(pointer, k), schema[k]));
+    return [branch(located('if'), located('then')), branch(complement, located('else'), '/allOf/0')]; // ¬if evaluates nothing
+  }
+
+  /**
+   * What a synthetic schema made at `at` holds for the document's subschema `schema` at `pointer`:
+   * a `$ref` to that location when `at` is in the root resource (where the fragment is a document
+   * pointer), so the subschema's own `$id`s and references keep their meaning and it is evaluated
+   * in its own resource; else the subschema itself.
+   */
+  private inPlace(at: string, pointer: string, schema: unknown): unknown {
+    if (pointer.startsWith('~') || this.baseOf(at) !== this.baseAt.get('')) return schema;
+    return { $ref: `#${pointer.split('/').map(encodeURIComponent).join('/')}` };
   }
 }
 
