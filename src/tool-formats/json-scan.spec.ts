@@ -1,5 +1,6 @@
 import {
   contentBefore,
+  jsonValueEnd,
   matchLiteral,
   matchTokens,
   readCallHead,
@@ -17,6 +18,17 @@ describe('json-scan', () => {
     expect(matchTokens('{ "na', 0, ['{', '"name"', ':'])).toBe('partial');
     expect(matchTokens('{ \n', 0, ['{', '"name"'])).toBe('partial');
     expect(matchTokens('{ "id"', 0, ['{', '"name"'])).toBe('mismatch');
+  });
+
+  it('finds where a JSON value ends, past escapes and brackets inside strings', () => {
+    expect(jsonValueEnd('{"a": "}\\"]", "b": [{}]} tail', 0)).toBe(24);
+    expect(jsonValueEnd(' "a\\\\" tail', 0)).toBe(6);
+    expect(jsonValueEnd('"a\\\\\\" tail', 0)).toBeUndefined();
+    expect(jsonValueEnd('"\\', 0)).toBeUndefined();
+    expect(jsonValueEnd('{"a": "}', 0)).toBeUndefined();
+    expect(jsonValueEnd('[[1, 2], [3]', 0)).toBeUndefined();
+    expect(jsonValueEnd('-1.5e3,', 0)).toBe(6);
+    expect(jsonValueEnd('-1.5', 0)).toBeUndefined();
   });
 
   it('reads complete JSON strings only', () => {

@@ -18,28 +18,40 @@ export function jsonValueEnd(text: string, start: number): number | undefined {
   return end < text.length ? end : undefined;
 }
 
+/** Runs of characters that neither open nor close a string or container (sticky). */
+const STRUCTURE_FREE_RUN = /[^"{}[\]]*/y;
+
+/*
+ * Both scans run on every streamed token over all the arguments so far, so they skip runs
+ * natively (a sticky regular expression, `indexOf`) instead of indexing a character at a time.
+ */
 function containerEnd(text: string, open: number): number | undefined {
   let depth = 0;
-  for (let index = open; index < text.length; index++) {
+  let index = open;
+  for (;;) {
+    STRUCTURE_FREE_RUN.lastIndex = index;
+    STRUCTURE_FREE_RUN.test(text);
+    index = STRUCTURE_FREE_RUN.lastIndex;
+    if (index >= text.length) return undefined;
     const char = text[index];
     if (char === '"') {
       const end = stringEnd(text, index);
       if (end === undefined) return undefined;
-      index = end - 1;
-    } else if (char === '{' || char === '[') {
-      depth++;
-    } else if (char === '}' || char === ']') {
-      depth--;
-      if (depth === 0) return index + 1;
+      index = end;
+      continue;
     }
+    depth += char === '{' || char === '[' ? 1 : -1;
+    index++;
+    if (depth === 0) return index;
   }
-  return undefined;
 }
 
+/** Past the quote closing the string opened at `open`: the first quote after an even run of backslashes. */
 function stringEnd(text: string, open: number): number | undefined {
-  for (let index = open + 1; index < text.length; index++) {
-    if (text[index] === '\\') index++;
-    else if (text[index] === '"') return index + 1;
+  for (let quote = text.indexOf('"', open + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (quote - backslashes - 1 > open && text[quote - backslashes - 1] === '\\') backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
   }
   return undefined;
 }

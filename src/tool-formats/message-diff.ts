@@ -45,8 +45,12 @@ export function diffFinal(previous: ParsedMessage, final: ParsedMessage): Messag
   return diffMessages(previous, final.truncatedCall ? { ...final, toolCalls: previous.toolCalls } : final);
 }
 
+/**
+ * `after` without its prefix `before`. Compared as a slice: V8's `startsWith` walks the
+ * concatenated strings a stream builds character by character, 40 times slower at 32 KB.
+ */
 function suffix(before: string, after: string, what: string): string {
-  if (!after.startsWith(before)) throw new Error(`${what} is not an extension of what was streamed`);
+  if (after.slice(0, before.length) !== before) throw new Error(`${what} is not an extension of what was streamed`);
   return after.slice(before.length);
 }
 
