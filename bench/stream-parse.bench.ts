@@ -5,7 +5,8 @@
  *
  * Two outputs per format, each at 64 to 8192 chunks: content growing (the format's first recorded
  * sample with filler words inserted at its first space; for `generic`, its JSON `response`) and one
- * call whose string argument grows (the first recorded sample with a single call to `Paris`, that name lengthened).
+ * call whose string argument grows (the first recorded sample with a single call to `Paris`, that
+ * name lengthened).
  * Prints the total milliseconds and the microseconds per chunk: flat per-chunk cost means the work
  * per token does not grow with the output.
  *
@@ -45,7 +46,8 @@ function lengthened(text: string, at: number, filler: string, chunks: number): s
 
 async function millisecondsToStream(name: ToolFormatName, sampleOf: FormatSample, text: string): Promise<number> {
   const chunks = chunksOf(text);
-  const operator = toolOutputEvents(FORMATS[name], () => ({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }), () => {}, sampleOf.context);
+  const noUsage = () => ({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
+  const operator = toolOutputEvents(FORMATS[name], noUsage, () => {}, sampleOf.context);
   let best = Infinity;
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     const start = performance.now();
