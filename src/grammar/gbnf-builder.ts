@@ -23,6 +23,7 @@ import {
   refKey,
 } from './schema-tree';
 import { KeyAutomaton } from './key-automaton';
+import { intersectionToGbnf } from './string-intersection';
 import { UniquePosition, uniqueItemsRule } from './unique-items';
 import { FORMAT_PATTERNS } from './string-formats';
 
@@ -48,6 +49,8 @@ function loadPrimitives(): Map<string, string> {
 /** Caps on work per schema, so a hostile schema cannot make the converter explode. */
 const MAX_ALTERNATIVES = 64;
 const MAX_STATES = 4096;
+/** Automaton states one string's intersected patterns, length range and excluded values may need. */
+const MAX_STRING_STATES = 2048;
 const MAX_DEPENDENT_KEYS = 4;
 /** `contains` keywords of one array counted together (subsets of them per item). */
 const MAX_CONTAINS = 3;
@@ -202,8 +205,8 @@ const alt = (options: string[]): string => (options.length === 1 ? options[0] : 
 /** Step two: constraint records → GBNF rules. */
 class SchemaEmitter {
   private readonly memo = new Map<string, string | null>();
-  /** Pattern/format string rules already emitted, by regex source and length bounds. */
-  private readonly strings = new Map<string, string>();
+  /** String rules already emitted, by pattern/format sources, length bounds and excluded values (null: none qualifies). */
+  private readonly strings = new Map<string, string | null>();
   private validators?: { compile(pointer: string): ValidateFunction };
 
   constructor(
@@ -560,46 +563,26 @@ class SchemaEmitter {
     ];
     const quote = (content: string) => `"\\x22" ${content ? `${content} ` : ''}"\\x22"`;
     try {
-      if (regexes.length === 0) {
-        if (excluded.length > 0) {
-          if (min > 0 || max !== undefined) {
-            this.issue('not', c.not[0].pointer, "'not' of string values together with minLength/maxLength is not supported");
-            return null;
-          }
-          return this.builder.addRule(`${hint}-string`, quote(this.stringsExcept(excluded, hint, false)));
-        }
+      if (regexes.length === 0 && (excluded.length === 0 || (min === 0 && max === undefined))) {
+        if (excluded.length > 0) return this.builder.addRule(`${hint}-string`, quote(this.stringsExcept(excluded, hint, false)));
         if (min === 0 && max === undefined) return 'string';
         return this.builder.addRule(`${hint}-string`, quote(repeat(CHAR, min, max)));
       }
-      if (regexes.length > 1) {
-        this.issue(regexes[1].keyword, regexes[1].pointer, `only one pattern or format per string can be enforced (also '${regexes[0].keyword}' at '${regexes[0].pointer}')`);
-        return null;
+      const nodes: RegexNode[] = [];
+      for (const regex of regexes) {
+        const node = this.parse(regex.source, regex.keyword, regex.pointer);
+        if (!node) return null;
+        nodes.push(node);
       }
-      const [regex] = regexes;
-      if (excluded.length > 0) {
-        this.issue('not', c.not[0].pointer, `'not' of string values together with '${regex.keyword}' is not supported`);
-        return null;
-      }
-      const node = this.parse(regex.source, regex.keyword, regex.pointer);
-      if (!node) return null;
-      const anchored = isAnchored(node);
-      const lengths = regexLengths(node);
-      const redundant =
-        anchored && lengths.min >= min && (max === undefined || (lengths.max !== undefined && lengths.max <= max));
-      if (!redundant && (min > 0 || max !== undefined)) {
-        if (anchored && max !== undefined && lengths.max !== undefined && lengths.max < min) return null;
-        this.issue(min > 0 ? 'minLength' : 'maxLength', regex.pointer, `minLength/maxLength together with '${regex.keyword}' is only enforced when the ${regex.keyword} already implies it`);
-        return null;
-      }
-      const key = `${regex.source}\u0000${min}\u0000${max}`;
+      const key = JSON.stringify([regexes.map((r) => r.source), min, max, excluded]);
       if (!this.strings.has(key)) {
-        const content = regexToGbnf(node, this.regexContext(hint), `${hint}-${regex.keyword}`);
-        this.strings.set(key, this.builder.addRule(`${hint}-string`, quote(content)));
+        const content = this.stringContent(nodes, { min, max }, excluded, hint, `${hint}-${regexes[0]?.keyword ?? 'string'}`);
+        this.strings.set(key, content === null ? null : this.builder.addRule(`${hint}-string`, quote(content)));
       }
-      return this.strings.get(key)!;
+      return this.strings.get(key) ?? null;
     } catch (error) {
       if (error instanceof RegexError) {
-        this.issue(regexes[0]?.keyword ?? 'pattern', regexes[0]?.pointer ?? '', error.message);
+        this.issue(regexes[0]?.keyword ?? 'not', regexes[0]?.pointer ?? c.not[0]?.pointer ?? '', error.message);
         return null;
       }
       if (error instanceof RepetitionLimitError) {
@@ -608,6 +591,26 @@ class SchemaEmitter {
       }
       throw error;
     }
+  }
+
+  /**
+   * String content (no quotes) matching every pattern in `nodes`, `length` (code points) and none of
+   * `excluded`: one pattern that already implies the length is written as it reads (`regexToGbnf`);
+   * anything else is the exact intersection of their automata (`intersectionToGbnf`). Null when no
+   * string qualifies.
+   *
+   * @throws RegexError when the intersection needs more than MAX_STRING_STATES states
+   */
+  private stringContent(nodes: RegexNode[], length: { min: number; max?: number }, excluded: string[], hint: string, regexHint: string): string | null {
+    if (nodes.length === 1 && excluded.length === 0) {
+      const lengths = regexLengths(nodes[0]);
+      const implied =
+        (length.min === 0 && length.max === undefined) ||
+        (isAnchored(nodes[0]) && lengths.min >= length.min && (length.max === undefined || (lengths.max !== undefined && lengths.max <= length.max)));
+      if (implied) return regexToGbnf(nodes[0], this.regexContext(hint), regexHint);
+    }
+    const language = { patterns: nodes, minLength: length.min, maxLength: length.max, excluded };
+    return intersectionToGbnf(language, this.builder, this.regexContext(hint), regexHint, MAX_STRING_STATES);
   }
 
   /**
