@@ -260,10 +260,39 @@ export const CORPUS: CorpusCase[] = [
   {
     name: 'uniqueItems of enum values and strings',
     schema: { type: 'array', prefixItems: [{ enum: [1, 'a'] }, { enum: [1, 'a'] }], items: { type: 'string' }, uniqueItems: true },
-    valid: ['[1,"a"]', '["a",1]', '[1]', '[]'],
+    valid: ['[1,"a"]', '["a",1]', '[1]', '[]', '["a",1,"b"]', '[1,"a","b"]'],
     invalid: ['[1,1]', '["a","a"]', '[2]', '["b"]', '[1,"a",1]'],
-    narrowedOut: ['["a",1,"b"]', '[1,"a","b"]'],
+    narrowedOut: ['["a",1,"c","b"]', '["a",1,"ab"]'],
     ajvMisjudges: ['[1,1]'],
+  },
+  // references to the 2020-12 meta-schema (embedded from ajv's copy), and values checked by ajv under an absolute root $id
+  {
+    name: '$ref to the 2020-12 meta-schema',
+    schema: { $ref: 'https://json-schema.org/draft/2020-12/schema' },
+    valid: ['{"minLength":1}', '{"$defs":{"foo":{"type":"integer"}}}', 'true', '{"type":["string","null"],"required":["a","b"]}', '{"$id":"http://x.org/a#"}', '{"properties":{"p":{"pattern":"a-b"}}}'],
+    invalid: ['{"minLength":-1}', '{"$defs":{"foo":{"type":1}}}', '{"$id":"#foo"}', '1', '{"type":["string","string"]}', '{"required":["a","a"]}'],
+    narrowedOut: ['{"required":["b","a"]}', '{"properties":{"p":{"pattern":"^a"}}}'],
+  },
+  {
+    name: 'enum checked through a relative $ref under an absolute root $id',
+    schema: { $id: 'https://example.com/root.json', $defs: { a: { $id: 'a.json', type: 'integer' } }, allOf: [{ $ref: 'a.json' }], enum: [1, 'x'] },
+    valid: ['1'],
+    invalid: ['"x"', '2'],
+  },
+  // uniqueItems over strings without pattern or format: a chain by first character, in increasing order
+  {
+    name: 'uniqueItems of strings (increasing first characters)',
+    schema: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+    valid: ['[]', '["a"]', '["","a","b"]', '["\\n","A","a\\u0000","é"]', '["\\"x","\\\\"]'],
+    invalid: ['["a","a"]', '["",""]', '[1]'],
+    narrowedOut: ['["b","a"]', '["ab","ac"]', '["é","ü"]'],
+  },
+  {
+    name: 'uniqueItems of bounded strings and integers',
+    schema: { type: 'array', items: { anyOf: [{ type: 'string', maxLength: 2 }, { type: 'integer', minimum: 0 }] }, uniqueItems: true, minItems: 2, maxItems: 3 },
+    valid: ['["a",1]', '[1,"a","b"]', '["x","yz"]'],
+    invalid: ['["a"]', '["a","b","c","d"]', '["abc",1]', '[1,1]', '["a","a"]'],
+    narrowedOut: ['[1,2]', '["b","a"]'],
   },
   // unevaluatedProperties/unevaluatedItems where evaluation is static (own and allOf/$ref keywords)
   { name: 'unevaluatedProperties false', schema: { unevaluatedProperties: false }, valid: ['{}', '1', '[]'], invalid: ['{"foo":1}'] },
@@ -462,15 +491,15 @@ export const CORPUS: CorpusCase[] = [
   { name: 'format duration', schema: { type: 'string', format: 'duration' }, valid: ['"P1D"', '"PT36H"', '"P1Y2M3DT4H5M6S"', '"P2W"'], invalid: ['"PT1D"', '"P"', '"1D"', '"P1DT"'] },
   { name: 'format json-pointer', schema: { type: 'string', format: 'json-pointer' }, valid: ['""', '"/foo/0"', '"/a~1b/~0"', '"/"'], invalid: ['"foo"', '"/a~2"'] },
   { name: 'format relative-json-pointer', schema: { type: 'string', format: 'relative-json-pointer' }, valid: ['"0"', '"1/foo"', '"2#"'], invalid: ['"/foo"', '"-1"', '"01"'] },
-  { name: 'format uri-reference', schema: { type: 'string', format: 'uri-reference' }, valid: ['"http://a.example/b?c#d"', '"foo/bar"', '"a%20b?x#y"'], invalid: ['"a b"', '"http://a b"', '"%zz"'] },
+  { name: 'format uri-reference', schema: { type: 'string', format: 'uri-reference' }, valid: ['"http://a.example/b?c#d"', '"foo/bar"', '"a%20b?x#y"', '""', '"#"', '"?q"', '"/a//b"'], invalid: ['"a b"', '"http://a b"', '"%zz"', '"/a b"', '"#a#"'] },
   { name: 'format uri-template', schema: { type: 'string', format: 'uri-template' }, valid: ['"http://example.com/{term}/x"', '"/search{?q,lang}"', '"plain"'], invalid: ['"http://example.com/{term"', '"a b"'] },
   { name: 'format regex', schema: { type: 'string', format: 'regex' }, valid: ['"abc"', '"a-b_c 1"', '""'], invalid: ['"(abc"', '"^(abc]"'] },
 ];
 
 /** Schemas that must be refused, with the keyword the refusal names. */
 export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; pointer: string }> = [
-  { name: 'uniqueItems of strings (narrowing would leave one item)', schema: { type: 'array', items: { type: 'string' }, uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
-  { name: 'uniqueItems narrowed below minItems', schema: { type: 'array', items: { type: ['string', 'number'] }, uniqueItems: true, minItems: 3 }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'uniqueItems of patterned strings (narrowing would leave one item)', schema: { type: 'array', items: { type: 'string', pattern: '^a' }, uniqueItems: true }, keyword: 'uniqueItems', pointer: '' },
+  { name: 'uniqueItems narrowed below minItems', schema: { type: 'array', items: { type: ['integer', 'object'] }, uniqueItems: true, minItems: 3 }, keyword: 'uniqueItems', pointer: '' },
   { name: 'if without an exact complement', schema: { if: { type: 'string', pattern: '^a' }, then: { maxLength: 1 } }, keyword: 'if', pointer: '' },
   { name: 'overlapping oneOf without complements', schema: { type: 'string', oneOf: [{ pattern: 'a' }, { pattern: 'b' }] }, keyword: 'oneOf', pointer: '' },
   { name: 'not of a pattern', schema: { type: 'string', not: { pattern: '^x' } }, keyword: 'not', pointer: '/not' },

@@ -71,7 +71,7 @@ describe('llama-tools-server grammar (CLI)', () => {
   });
 
   it('refuses with one line naming keyword and pointer, exit 2', () => {
-    const result = run(JSON.stringify({ properties: { tags: { type: 'array', items: { type: 'string' }, uniqueItems: true } }, if: { type: 'string', pattern: '^x' }, then: {} }));
+    const result = run(JSON.stringify({ properties: { tags: { type: 'array', items: { type: 'integer' }, uniqueItems: true } }, if: { type: 'string', pattern: '^x' }, then: {} }));
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);

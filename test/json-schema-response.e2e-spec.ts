@@ -136,12 +136,12 @@ describe('response_format (real llama-server, openai SDK)', () => {
     };
 
     it('refuses a schema it cannot enforce with 400 unsupported_schema naming keyword and pointer', async () => {
-      const schema = { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' }, uniqueItems: true } } };
+      const schema = { type: 'object', properties: { ids: { type: 'array', items: { type: 'integer' }, uniqueItems: true } } };
       const { status, error } = await post({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } });
       expect(status).toBe(400);
       expect(error.code).toBe('unsupported_schema');
       expect(error.param).toBe('response_format.json_schema.schema');
-      expect(error.message).toContain("'uniqueItems' at '/properties/tags'");
+      expect(error.message).toContain("'uniqueItems' at '/properties/ids'");
     });
 
     it("answers an invalid schema with 400 and ajv's message", async () => {

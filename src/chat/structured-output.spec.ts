@@ -40,7 +40,7 @@ describe('StructuredOutputService', () => {
   it('maps refusals and invalid schemas to 400 ApiErrors naming the parameter', () => {
     const refused = () =>
       service.constraintFor(
-        request({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'array', items: { type: 'string' }, uniqueItems: true } } } }),
+        request({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'array', items: { type: 'integer' }, uniqueItems: true } } } }),
       );
     expect(refused).toThrow(ApiError);
     try {

@@ -23,6 +23,7 @@ import {
   refKey,
 } from './schema-tree';
 import { KeyAutomaton } from './key-automaton';
+import { withMetaSchemas } from './meta-schemas';
 import { intersectionToGbnf } from './string-intersection';
 import { UniquePosition, uniqueItemsRule } from './unique-items';
 import { FORMAT_PATTERNS } from './string-formats';
@@ -46,6 +47,8 @@ function loadPrimitives(): Map<string, string> {
   return rules;
 }
 
+/** Longest rule name made from a hint (deep schemas chain long hints). */
+const MAX_RULE_NAME = 64;
 /** Caps on work per schema, so a hostile schema cannot make the converter explode. */
 const MAX_ALTERNATIVES = 64;
 const MAX_STATES = 4096;
@@ -58,6 +61,17 @@ const MAX_CONTAINS = 3;
 const MAX_UNIQUE_VALUES = 12;
 /** The JSON kinds items of a `uniqueItems` array are classed by (values of different kinds differ). */
 const UNIQUE_KINDS = ['null', 'boolean', 'number', 'string', 'array', 'object'] as const;
+/**
+ * Disjoint classes of strings a `uniqueItems` array takes at most one string from, in this order:
+ * the empty string, then by first code point (control characters, each printable ASCII character,
+ * everything above). Strings of different classes always differ.
+ */
+const STRING_BUCKETS: Array<Record<string, unknown>> = [
+  { type: 'string', maxLength: 0 },
+  { type: 'string', pattern: '^[\\x00-\\x1F]' },
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => ({ type: 'string', pattern: `^\\x${(0x20 + i).toString(16).toUpperCase()}` })),
+  { type: 'string', pattern: '^[\\x7F-\\u{10FFFF}]' },
+];
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
 const ANY_ORDER_MEMBERS = 4;
 /** A rule body matching nothing (the body of a reserved rule that turned out empty). */
@@ -69,12 +83,12 @@ const CHAR = 'char';
 const DOCUMENT_ID = 'urn:llama-tools-server:schema';
 
 /** A synthetic schema with its `#…` references pointed at the document (for ajv). */
-function toDocumentRefs(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(toDocumentRefs);
+function toDocumentRefs(schema: unknown, documentId: string): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => toDocumentRefs(item, documentId));
   if (typeof schema !== 'object' || schema === null) return schema;
   return Object.fromEntries(
     Object.entries(schema).map(([k, v]) =>
-      k === '$ref' && typeof v === 'string' && v.startsWith('#') ? [k, `${DOCUMENT_ID}${v}`] : [k, toDocumentRefs(v)],
+      k === '$ref' && typeof v === 'string' && v.startsWith('#') ? [k, `${documentId}${v}`] : [k, toDocumentRefs(v, documentId)],
     ),
   );
 }
@@ -117,10 +131,11 @@ export class GbnfBuilder {
    * @throws SchemaConversionError listing every keyword that cannot be enforced exactly
    */
   addSchema(schema: unknown, name: string, options: ConversionOptions = {}): string {
-    const document = toDraft2020(schema);
-    if (typeof document !== 'boolean' && !isObject(document)) {
+    const draft = toDraft2020(schema);
+    if (typeof draft !== 'boolean' && !isObject(draft)) {
       throw new SchemaConversionError([{ keyword: '$schema', pointer: '', message: 'a schema must be an object or a boolean' }]);
     }
+    const document = withMetaSchemas(draft);
     const tree = new SchemaTree(document, options);
     const emitter = new SchemaEmitter(this, tree);
     // emitted even when the keyword check found issues, so that every issue is reported at once
@@ -156,9 +171,13 @@ export class GbnfBuilder {
       .concat('\n');
   }
 
-  /** A fresh rule name based on `name` (used for recursive rules, defined later with `define`). */
+  /**
+   * A fresh rule name based on `name` (used for recursive rules, defined later with `define`); a long
+   * name keeps its start and end (MAX_RULE_NAME characters in all, before a uniqueness suffix).
+   */
   reserve(name: string): string {
-    const base = name.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'rule';
+    const safe = name.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'rule';
+    const base = safe.length <= MAX_RULE_NAME ? safe : `${safe.slice(0, 20)}-${safe.slice(21 - MAX_RULE_NAME)}`.replace(/-{2,}/g, '-');
     const taken = (n: string) => this.rules.has(n) || loadPrimitives().has(n) || n === 'root';
     let unique = base;
     for (let i = 2; taken(unique); i++) unique = `${base}-${i}`;
@@ -208,6 +227,7 @@ class SchemaEmitter {
   /** String rules already emitted, by pattern/format sources, length bounds and excluded values (null: none qualifies). */
   private readonly strings = new Map<string, string | null>();
   private validators?: { compile(pointer: string): ValidateFunction };
+  private buckets?: SchemaRef[];
 
   constructor(
     private readonly builder: GbnfBuilder,
@@ -374,11 +394,11 @@ class SchemaEmitter {
 
   /**
    * ajv's validator for `ref`. ajv evaluates the location alone, in its own dynamic scope, so where
-   * the converter specialised the location to a dynamic scope (`ref.scope`) and a reference there
-   * could read it, the check is refused (an issue, and a validator rejecting everything).
+   * the converter specialised the location to a dynamic scope (`ref.scope`) and the location can
+   * read it (`readsDynamicScope`), the check is refused (an issue, and a validator rejecting everything).
    */
   private validatorFor(ref: SchemaRef): ValidateFunction | ((value: unknown) => boolean) {
-    if (ref.scope !== undefined && /"\$(dynamicRef|ref)"/.test(JSON.stringify(ref.schema))) {
+    if (ref.scope !== undefined && this.tree.readsDynamicScope(ref)) {
       this.issue('$dynamicRef', ref.pointer, 'a finite set of values checked under a $dynamicRef resolved through the dynamic scope is not supported');
       return () => false;
     }
@@ -388,11 +408,14 @@ class SchemaEmitter {
   /** ajv's validator for the schema at `pointer` (a document location, or a `~<n>` synthetic one). */
   private validatorAt(pointer: string): ValidateFunction {
     if (!this.validators) {
-      const ajv = createAjv();
+      const ajv = createAjv(false);
       const root = this.tree.root;
       const doc = typeof root === 'object' ? { ...root } : root;
+      // an absolute root $id stays the document's id, as the base its relative references resolve against
+      const rootId = typeof doc === 'object' && typeof doc.$id === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:[^#]*#?$/.test(doc.$id) ? doc.$id.replace(/#$/, '') : undefined;
       if (typeof doc === 'object') delete doc.$id;
-      ajv.addSchema(doc as object, DOCUMENT_ID);
+      const documentId = rootId ?? DOCUMENT_ID;
+      ajv.addSchema(doc as object, documentId);
       const added = new Set<number>();
       const cache = new Map<string, ValidateFunction>();
       this.validators = {
@@ -400,14 +423,14 @@ class SchemaEmitter {
           let v = cache.get(p);
           if (!v) {
             const synthetic = /^~(\d+)(.*)$/.exec(p);
-            let base = DOCUMENT_ID;
+            let base = documentId;
             let path = p;
             if (synthetic) {
               const index = Number(synthetic[1]);
               base = `${DOCUMENT_ID}:${index}`;
               path = synthetic[2];
               if (!added.has(index)) {
-                ajv.addSchema(toDocumentRefs(this.tree.synthetic[index]) as object, base);
+                ajv.addSchema(toDocumentRefs(this.tree.synthetic[index], documentId) as object, base);
                 added.add(index);
               }
             }
@@ -737,8 +760,10 @@ class SchemaEmitter {
    * `uniqueItems` (see `uniqueItemsRule`): per JSON kind, the values every position allows are
    * tracked one by one when they are finite for every position (enum/const, booleans, null; at most
    * MAX_UNIQUE_VALUES in all); a kind unbounded somewhere is narrowed to at most one item per array
-   * (items of different kinds always differ). Refused when that narrowing leaves arrays of at most
-   * one item or fewer than minItems, with contains, or with too many states.
+   * (items of different kinds always differ), except strings without pattern or format when the
+   * states fit: those are narrowed to a chain by first character (`STRING_BUCKETS`), items in
+   * increasing order of it. Refused when that narrowing leaves arrays of at most one item or fewer
+   * than minItems, with contains, or with too many states.
    */
   private emitUniqueItems(c: Constraints, refsAt: (i: number) => SchemaRef[], prefixLength: number, hint: string): string | null {
     const refuse = (why: string) => {
@@ -751,28 +776,49 @@ class SchemaEmitter {
       new Map(UNIQUE_KINDS.map((kind) => [kind, this.finiteValues([...refsAt(i), ofKind.get(kind)!])])),
     );
     const unbounded = UNIQUE_KINDS.filter((kind) => finite.some((byKind) => byKind.get(kind) === undefined));
+    const trackedCount = new Set(finite.flatMap((byKind) => UNIQUE_KINDS.filter((k) => !unbounded.includes(k)).flatMap((k) => byKind.get(k)!))).size;
+    if (trackedCount > MAX_UNIQUE_VALUES) return refuse(`at most ${MAX_UNIQUE_VALUES} finite item values are tracked`);
+    const at = (i: number) => `${hint}-${i < prefixLength ? i : 'item'}`;
+    const classRules = finite.map((_, i) =>
+      new Map(unbounded.flatMap((kind) => {
+        const rule = this.ruleFor([...refsAt(i), ofKind.get(kind)!], `${at(i)}-${kind}`);
+        return rule === null ? [] : [[kind, rule] as const];
+      })),
+    );
+    const classKinds = new Set(classRules.flatMap((rules) => [...rules.keys()]));
+    const countCap = Math.max(c.minItems, c.maxItems ?? 0);
+    const chainStates = finite.length * 2 ** (trackedCount + classKinds.size - 1) * (STRING_BUCKETS.length + 1) * (countCap + 1);
+    const chained =
+      classKinds.has('string') &&
+      chainStates <= MAX_STATES &&
+      finite.every((_, i) => {
+        const strings = this.tree.flatten([...refsAt(i), ofKind.get('string')!]);
+        return strings.patterns.length === 0 && strings.formats.length === 0;
+      });
     const positions: UniquePosition[] = finite.map((byKind, i) => {
       const values = new Map<string, string>();
       for (const kind of UNIQUE_KINDS) {
         if (unbounded.includes(kind)) continue;
         for (const value of byKind.get(kind)!) values.set(value, wrap(valueLiteral(JSON.parse(value))));
       }
-      const classes = new Map<string, string>();
-      for (const kind of unbounded) {
-        const rule = this.ruleFor([...refsAt(i), ofKind.get(kind)!], `${hint}-${i < prefixLength ? i : 'item'}-${kind}`);
-        if (rule !== null) classes.set(kind, rule);
-      }
-      return { values, classes };
+      const classes = new Map([...classRules[i]].filter(([kind]) => !(chained && kind === 'string')));
+      const chain = chained ? this.stringBuckets().map((bucket, k) => this.ruleFor([...refsAt(i), bucket], `${at(i)}-string-${k}`)) : undefined;
+      return { values, classes, chain };
     });
     const tracked = new Set(positions.flatMap((p) => [...p.values.keys()]));
-    if (tracked.size > MAX_UNIQUE_VALUES) return refuse(`at most ${MAX_UNIQUE_VALUES} finite item values are tracked`);
-    const narrowedMax = tracked.size + unbounded.length;
+    const narrowedMax = tracked.size + classKinds.size + (chained ? STRING_BUCKETS.length - 1 : 0);
     const maxItems = c.maxItems ?? Infinity;
-    if (unbounded.length > 0 && Math.min(narrowedMax, maxItems) <= 1) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves at most one item here (use maxItems ≤ 1, or enum/const items)');
-    if (unbounded.length > 0 && narrowedMax < c.minItems) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves fewer than minItems items');
+    if (classKinds.size > 0 && Math.min(narrowedMax, maxItems) <= 1) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves at most one item here (use maxItems ≤ 1, or enum/const items)');
+    if (classKinds.size > 0 && narrowedMax < c.minItems) return refuse('over unbounded item values it is narrowed to one item per JSON kind, which leaves fewer than minItems items');
     const start = uniqueItemsRule(this.builder, positions, { minItems: c.minItems, maxItems }, hint, MAX_STATES);
     if (start === undefined) return refuse('too many states');
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
+  }
+
+  /** Synthetic schemas of the strings in each of `STRING_BUCKETS` (made once per document). */
+  private stringBuckets(): SchemaRef[] {
+    this.buckets ??= STRING_BUCKETS.map((bucket) => this.tree.synthesize(bucket));
+    return this.buckets;
   }
 
   /** Canonical JSON of the finite values the conjunction of `refs` allows, if it is an enum/const or only booleans/null. */

@@ -29,9 +29,12 @@ export function isExactMultiple(value: number, divisor: number): boolean {
  * rewritten first, see `toDraft2020`), ajv-formats in full mode, unknown keywords and formats
  * ignored as annotations (the spec's rule), and `multipleOf` decided exactly on decimals (ajv's
  * built-in divides floats, so 0.3 would not be a multiple of 0.1).
+ *
+ * @param withMetaSchemas whether ajv's copies of the JSON Schema meta-schemas are added (and schemas
+ *   checked against them); without, a document may define those URIs itself
  */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false });
+export function createAjv(withMetaSchemas = true): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, meta: withMetaSchemas, validateSchema: withMetaSchemas });
   addFormats(ajv);
   ajv.removeKeyword('multipleOf');
   ajv.addKeyword({

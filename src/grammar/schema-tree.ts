@@ -453,6 +453,30 @@ export class SchemaTree {
   }
 
   /**
+   * Whether evaluating `ref` can read the dynamic scope (2020-12 §8.2.3.2): it holds a `$dynamicRef`
+   * somewhere, or a `$ref` leads to one (followed through the document; a reference that does not
+   * resolve counts as reading it).
+   */
+  readsDynamicScope(ref: SchemaRef): boolean {
+    const visited = new Set<string>();
+    const visit = (node: unknown, pointer: string): boolean => {
+      if (Array.isArray(node)) return node.some((item, i) => visit(item, childPointer(pointer, i)));
+      if (!isObject(node)) return false;
+      if ('$dynamicRef' in node) return true;
+      if (typeof node.$ref === 'string') {
+        const target = this.resolve(node.$ref, pointer);
+        if (target === undefined) return true;
+        if (!visited.has(target.pointer)) {
+          visited.add(target.pointer);
+          if (visit(target.schema, target.pointer)) return true;
+        }
+      }
+      return Object.entries(node).some(([key, value]) => visit(value, childPointer(pointer, key)));
+    };
+    return visit(ref.schema, ref.pointer);
+  }
+
+  /**
    * The target of a `$ref` met while building the complement of the subschema at `pointer` (see
    * `complementOf`). The complement copies the target's subschemas into a schema whose references
    * resolve against the base URI at `pointer`, so only targets in that same schema resource are

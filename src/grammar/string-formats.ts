@@ -58,10 +58,12 @@ export const FORMAT_PATTERNS: Readonly<Record<string, string>> = {
   uri:
     `^[A-Za-z][A-Za-z0-9+.-]*://(?:(?:[${UNRESERVED}:]|${PCT})*@)?(?:[${UNRESERVED}]|${PCT})+(?::\\d{1,5})?` +
     `(?:/(?:[${UNRESERVED}:@]|${PCT})*)*(?:\\?(?:[${UNRESERVED}:@/?]|${PCT})*)?(?:#(?:[${UNRESERVED}:@/?]|${PCT})*)?$`,
-  // RFC 3986 URI-reference: a URI as above, or a relative reference whose first segment is non-empty and has no ':'
+  // RFC 3986 URI-reference: a URI as above, or a relative reference (a first segment without ':', an absolute path,
+  // or no path), each with optional query and fragment
   'uri-reference':
     `^(?:[A-Za-z][A-Za-z0-9+.-]*://(?:(?:[${UNRESERVED}:]|${PCT})*@)?(?:[${UNRESERVED}]|${PCT})+(?::\\d{1,5})?` +
-    `(?:/(?:[${UNRESERVED}:@]|${PCT})*)*|(?:[${UNRESERVED}@]|${PCT})+(?:/(?:[${UNRESERVED}:@]|${PCT})*)*)` +
+    `(?:/(?:[${UNRESERVED}:@]|${PCT})*)*|(?:[${UNRESERVED}@]|${PCT})+(?:/(?:[${UNRESERVED}:@]|${PCT})*)*` +
+    `|/(?:(?:[${UNRESERVED}:@]|${PCT})+(?:/(?:[${UNRESERVED}:@]|${PCT})*)*)?)?` +
     `(?:\\?(?:[${UNRESERVED}:@/?]|${PCT})*)?(?:#(?:[${UNRESERVED}:@/?]|${PCT})*)?$`,
   // RFC 6570 level-3 templates: literals and simple {var,var} expressions with an optional operator
   'uri-template': `^(?:[${TEMPLATE_LITERAL}]|${PCT}|\\{[+#./;?&]?[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*\\})*$`,

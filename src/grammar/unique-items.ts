@@ -15,6 +15,12 @@ export interface UniquePosition {
    * position. Distinct classes must hold distinct values (a JSON kind each), and none a tracked value.
    */
   classes: Map<string, string>;
+  /**
+   * Rules of disjoint sub-classes of one more class, in a fixed order, items taken from them in
+   * strictly increasing order (at most one per sub-class); null where a sub-class has no item here.
+   * The same order at every position; none may hold a tracked value or an item of another class.
+   */
+  chain?: Array<string | null>;
 }
 
 /** A body no text matches (GBNF has no empty alternative set). */
@@ -22,9 +28,11 @@ const NOTHING = '[^\\x00-\\U0010FFFF]';
 
 /**
  * `uniqueItems` (2020-12 §6.4.3) as a state machine over what the array holds so far: the set of
- * tracked values used and the set of classes used. An item is a tracked value not used yet, or an
- * item of a class not used yet; so no two items are equal (exact for the tracked values; a class
- * narrows to one item of its kind). The item count is the number of values and classes used.
+ * tracked values used, the set of classes used, and the last chain sub-class used. An item is a
+ * tracked value not used yet, an item of a class not used yet, or an item of a chain sub-class after
+ * the last one used; so no two items are equal (exact for the tracked values; a class narrows to one
+ * item; a chain to items in its order). Chain choices are written as a ladder of rules
+ * (`from-k ::= sub-k next | from-(k+1)`) so a state has one alternative for the whole chain.
  *
  * @param positions what each position holds; the last one stands for every later position
  * @param maxStates the most states built before giving up
@@ -41,32 +49,37 @@ export function uniqueItemsRule(
   const classes = [...new Set(positions.flatMap((p) => [...p.classes.keys()]))];
   const valueBit = new Map(values.map((v, i) => [v, 1 << i]));
   const classBit = new Map(classes.map((k, i) => [k, 1 << i]));
+  // chain items counted up to the bound where more no longer changes what may follow
+  const countCap = Math.max(bounds.minItems, Number.isFinite(bounds.maxItems) ? bounds.maxItems : 0);
   const states = new Map<string, string | null>();
+  const ladders = new Map<string, string | null>();
   let overflow = false;
-  const state = (i: number, used: number, usedClasses: number): string | null => {
+  const state = (i: number, used: number, usedClasses: number, last: number, chained: number): string | null => {
     const pos = Math.min(i, positions.length - 1);
-    const key = `${pos}:${used}:${usedClasses}`;
+    const key = `${pos}:${used}:${usedClasses}:${last}:${chained}`;
     if (states.has(key)) return states.get(key)!;
     if (states.size >= maxStates) {
       overflow = true;
       return null;
     }
-    const name = sink.reserve(usedClasses === 0 ? `${hint}-unique-${pos}-${used}` : `${hint}-unique-${pos}-${used}-${usedClasses}`);
+    const name = sink.reserve(`${hint}-unique-${pos}-${used}${usedClasses === 0 ? '' : `-${usedClasses}`}${last < 0 ? '' : `-c${last}`}`);
     states.set(key, name);
-    const count = popcount(used) + popcount(usedClasses);
+    const count = popcount(used) + popcount(usedClasses) + chained;
     const options: string[] = count >= bounds.minItems ? ['""'] : [];
     const sep = i === 0 ? '' : '"," ';
     if (count < bounds.maxItems) {
       for (const [value, literal] of positions[pos].values) {
         if (used & valueBit.get(value)!) continue;
-        const next = state(i + 1, used | valueBit.get(value)!, usedClasses);
+        const next = state(i + 1, used | valueBit.get(value)!, usedClasses, last, chained);
         if (next !== null) options.push(`${sep}${literal} ${next}`);
       }
       for (const [kind, rule] of positions[pos].classes) {
         if (usedClasses & classBit.get(kind)!) continue;
-        const next = state(i + 1, used, usedClasses | classBit.get(kind)!);
+        const next = state(i + 1, used, usedClasses | classBit.get(kind)!, last, chained);
         if (next !== null) options.push(`${sep}${rule} ${next}`);
       }
+      const ladder = ladderFrom(i, last + 1, used, usedClasses, Math.min(chained + 1, countCap));
+      if (ladder !== null) options.push(`${sep}${ladder}`);
     }
     if (options.length === 0) {
       states.set(key, null);
@@ -76,7 +89,30 @@ export function uniqueItemsRule(
     sink.define(name, options.join(' | '));
     return name;
   };
-  const start = state(0, 0, 0);
+  /** An item of chain sub-class `k` or a later one at position `i`, then the state after it. */
+  const ladderFrom = (i: number, k: number, used: number, usedClasses: number, chained: number): string | null => {
+    const pos = Math.min(i, positions.length - 1);
+    const chain = positions[pos].chain ?? [];
+    if (k >= chain.length) return null;
+    const key = `${pos}:${k}:${used}:${usedClasses}:${chained}`;
+    if (ladders.has(key)) return ladders.get(key)!;
+    const name = sink.reserve(`${hint}-chain-${pos}-${k}`);
+    ladders.set(key, name);
+    const options: string[] = [];
+    const rule = chain[k];
+    const next = rule === null ? null : state(i + 1, used, usedClasses, k, chained);
+    if (rule !== null && next !== null) options.push(`${rule} ${next}`);
+    const later = ladderFrom(i, k + 1, used, usedClasses, chained);
+    if (later !== null) options.push(later);
+    if (options.length === 0) {
+      ladders.set(key, null);
+      sink.define(name, NOTHING);
+      return null;
+    }
+    sink.define(name, options.join(' | '));
+    return name;
+  };
+  const start = state(0, 0, 0, -1, 0);
   if (overflow) return undefined;
   return start;
 }
