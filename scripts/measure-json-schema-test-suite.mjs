@@ -6,11 +6,13 @@
  * "Judged by" section. Not part of `npm test`; the suite is not vendored.
  *
  * Usage (after `npm run build`):
- *   node scripts/measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js>] [--verbose]
+ *   node scripts/measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js> | --command <exe>] [--verbose]
  *
  * For every test group of every `<suite-dir>/*.json` file (sub-folders such as optional/ are not
- * read): the schema goes to `node dist/cli/main.js grammar` (or `--cli <main.js>`) on stdin; exit 2 is a refusal (its
- * stderr line names the keywords), which counts as rejecting every instance. Otherwise each
+ * read): the schema goes to `node dist/cli/main.js grammar` (or `--cli <main.js>`, or the executable
+ * `--command <exe>`, e.g. llama.cpp's converter built from `llama-cpp-json-schema-to-grammar.cpp`) on
+ * stdin; exit 2 is a refusal (its stderr line names the keywords), which counts as rejecting every
+ * instance. Otherwise each
  * instance, as compact `JSON.stringify` text, is judged by
  * `test-gbnf-validator <grammar> <input>` (default: the cached llama.cpp build,
  * ~/.cache/llama-tools-server/llama.cpp-v0.5.0/build/bin/test-gbnf-validator).
@@ -28,15 +30,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
-const suiteDir = args.find((a, i) => !a.startsWith('--') && !['--validator', '--cli'].includes(args[i - 1]));
+const suiteDir = args.find((a, i) => !a.startsWith('--') && !['--validator', '--cli', '--command'].includes(args[i - 1]));
 if (!suiteDir) {
-  process.stderr.write('usage: measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js>] [--verbose]\n');
+  process.stderr.write('usage: measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js> | --command <exe>] [--verbose]\n');
   process.exit(64);
 }
 /** The value after `flag`, or `fallback`. */
 const option = (flag, fallback) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : fallback);
 const validator = option('--validator', join(homedir(), '.cache/llama-tools-server/llama.cpp-v0.5.0/build/bin/test-gbnf-validator'));
 const cli = option('--cli', join(import.meta.dirname, '..', 'dist', 'cli', 'main.js'));
+/** Another converter with the same interface (schema on stdin, GBNF on stdout, exit 2 on refusal). */
+const command = option('--command', undefined);
 const verbose = args.includes('--verbose');
 const work = mkdtempSync(join(tmpdir(), 'jsts-measure-'));
 /** Test groups converted and judged at once. */
@@ -44,7 +48,7 @@ const CONCURRENCY = 4;
 
 /** Runs the grammar CLI on `schema`: `{ grammar }` or `{ refused: keyword[] }`. */
 async function convert(schema) {
-  const child = execFile(process.execPath, [cli, 'grammar'], { maxBuffer: 1 << 28 });
+  const child = command ? execFile(command, [], { maxBuffer: 1 << 28 }) : execFile(process.execPath, [cli, 'grammar'], { maxBuffer: 1 << 28 });
   const out = [];
   const err = [];
   child.stdout.on('data', (d) => out.push(d));
