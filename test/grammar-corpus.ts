@@ -288,6 +288,13 @@ export const CORPUS: CorpusCase[] = [
     narrowedOut: ['["b","a"]', '["ab","ac"]', '["é","ü"]'],
   },
   {
+    name: 'uniqueItems of strings with a length range',
+    schema: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 3 }, uniqueItems: true, maxItems: 3 },
+    valid: ['["a","bc"]', '["ab","b\\"","cde"]', '[]'],
+    invalid: ['[""]', '["abcd"]', '["a","b","c","d"]', '["a","a"]'],
+    narrowedOut: ['["a","ab"]', '["b","a"]'],
+  },
+  {
     name: 'uniqueItems of bounded strings and integers',
     schema: { type: 'array', items: { anyOf: [{ type: 'string', maxLength: 2 }, { type: 'integer', minimum: 0 }] }, uniqueItems: true, minItems: 2, maxItems: 3 },
     valid: ['["a",1]', '[1,"a","b"]', '["x","yz"]'],

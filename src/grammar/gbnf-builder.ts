@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidateFunction } from 'ajv/dist/2020';
 import { canonicalJson } from './canonical-json';
-import { MAX_GBNF_REPETITION, RepetitionLimitError, gbnfLiteral, repeat } from './gbnf-text';
+import { CodePointRange, MAX_GBNF_REPETITION, RepetitionLimitError, gbnfLiteral, repeat } from './gbnf-text';
 import { createAjv } from './json-validator';
 import { NumberGrammarError, numberExpression } from './number-grammar';
 import { RegexError, RegexNode, jsonCharSet, parseRegex, regexLengths, regexToGbnf } from './regex-to-gbnf';
@@ -63,14 +63,14 @@ const MAX_UNIQUE_VALUES = 12;
 const UNIQUE_KINDS = ['null', 'boolean', 'number', 'string', 'array', 'object'] as const;
 /**
  * Disjoint classes of strings a `uniqueItems` array takes at most one string from, in this order:
- * the empty string, then by first code point (control characters, each printable ASCII character,
- * everything above). Strings of different classes always differ.
+ * the empty string (null), then by first code point (control characters, each printable ASCII
+ * character, everything above). Strings of different classes always differ.
  */
-const STRING_BUCKETS: Array<Record<string, unknown>> = [
-  { type: 'string', maxLength: 0 },
-  { type: 'string', pattern: '^[\\x00-\\x1F]' },
-  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => ({ type: 'string', pattern: `^\\x${(0x20 + i).toString(16).toUpperCase()}` })),
-  { type: 'string', pattern: '^[\\x7F-\\u{10FFFF}]' },
+const STRING_BUCKETS: Array<CodePointRange[] | null> = [
+  null,
+  [[0x00, 0x1f]],
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i): CodePointRange[] => [[0x20 + i, 0x20 + i]]),
+  [[0x7f, 0x10ffff]],
 ];
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
 const ANY_ORDER_MEMBERS = 4;
@@ -802,7 +802,7 @@ class SchemaEmitter {
         for (const value of byKind.get(kind)!) values.set(value, wrap(valueLiteral(JSON.parse(value))));
       }
       const classes = new Map([...classRules[i]].filter(([kind]) => !(chained && kind === 'string')));
-      const chain = chained ? this.stringBuckets().map((bucket, k) => this.ruleFor([...refsAt(i), bucket], `${at(i)}-string-${k}`)) : undefined;
+      const chain = chained ? this.stringChain([...refsAt(i), ofKind.get('string')!], at(i)) : undefined;
       return { values, classes, chain };
     });
     const tracked = new Set(positions.flatMap((p) => [...p.values.keys()]));
@@ -815,10 +815,32 @@ class SchemaEmitter {
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
   }
 
-  /** Synthetic schemas of the strings in each of `STRING_BUCKETS` (made once per document). */
-  private stringBuckets(): SchemaRef[] {
-    this.buckets ??= STRING_BUCKETS.map((bucket) => this.tree.synthesize(bucket));
-    return this.buckets;
+  /**
+   * The rule for the strings `refs` allow in each of `STRING_BUCKETS` (null where none): written
+   * directly (the bucket's first character, then any characters within the length range) when
+   * those strings have no keyword but minLength/maxLength, else by converting `refs` with a
+   * schema of the bucket.
+   */
+  private stringChain(refs: SchemaRef[], hint: string): Array<string | null> {
+    const strings = this.tree.flatten(refs);
+    const plain =
+      !strings.never &&
+      (strings.types === undefined || strings.types.has('string')) &&
+      [strings.enums, strings.not, strings.anyOf, strings.oneOf, strings.patterns, strings.formats].every((list) => list.length === 0);
+    const { minLength: min, maxLength: max } = strings;
+    return STRING_BUCKETS.map((ranges, k) => {
+      if (!plain) {
+        this.buckets ??= STRING_BUCKETS.map((bucket) =>
+          this.tree.synthesize(bucket === null ? { type: 'string', maxLength: 0 } : { type: 'string', pattern: `^${regexClass(bucket)}` }),
+        );
+        return this.ruleFor([...refs, this.buckets[k]], `${hint}-string-${k}`);
+      }
+      if (ranges === null) return min === 0 ? '"\\x22" "\\x22"' : null;
+      if (max === 0 || (max !== undefined && max < min)) return null;
+      const first = jsonCharSet(ranges, this.regexContext(hint), hint);
+      const rest = repeat(CHAR, Math.max(0, min - 1), max === undefined ? undefined : max - 1);
+      return this.builder.addRule(`${hint}-string-${k}`, `"\\x22" ${first} ${rest ? `${rest} ` : ''}"\\x22"`);
+    });
   }
 
   /** Canonical JSON of the finite values the conjunction of `refs` allows, if it is an enum/const or only booleans/null. */
@@ -1267,6 +1289,12 @@ function hasAllowedType(schema: SchemaRef['schema'], value: unknown): boolean {
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   const actual = jsonTypeOf(value);
   return types.some((t) => t === actual || (t === 'integer' && actual === 'number' && Number.isInteger(value)));
+}
+
+/** An ECMAScript (u flag) character class of exactly `ranges`. */
+function regexClass(ranges: CodePointRange[]): string {
+  const escape = (cp: number) => `\\u{${cp.toString(16)}}`;
+  return `[${ranges.map(([a, b]) => (a === b ? escape(a) : `${escape(a)}-${escape(b)}`)).join('')}]`;
 }
 
 function isAnchored(node: RegexNode): boolean {
