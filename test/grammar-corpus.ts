@@ -279,6 +279,21 @@ export const CORPUS: CorpusCase[] = [
     valid: ['1'],
     invalid: ['"x"', '2'],
   },
+  // minProperties counting several additional members: their keys chained by first character, in increasing order
+  {
+    name: 'minProperties 2 with additional properties',
+    schema: { minProperties: 2 },
+    valid: ['{"a":1,"b":2}', '{"":0,"a":[1],"b":null}', '[]', '1'],
+    invalid: ['{}', '{"a":1}', '{"a":1,"a":2}'],
+    narrowedOut: ['{"b":1,"a":2}', '{"ab":1,"ac":2}'],
+  },
+  {
+    name: 'minProperties 3 with a required property and typed additional properties',
+    schema: { properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: { type: 'integer' }, minProperties: 3, maxProperties: 4 },
+    valid: ['{"id":"x","a":1,"b":2}', '{"a":1,"id":"x","c":3}', '{"a":1,"b":2,"c":3,"id":"x"}'],
+    invalid: ['{"id":"x","a":1}', '{"id":"x","a":1,"b":"s"}', '{"a":1,"b":2,"c":3}', '{"a":1,"b":2,"c":3,"d":4,"id":"x"}', '{"id":"x","a":1,"a":2}'],
+    narrowedOut: ['{"id":"x","b":1,"a":2}'],
+  },
   // uniqueItems over strings without pattern or format: a chain by first character, in increasing order
   {
     name: 'uniqueItems of strings (increasing first characters)',
@@ -533,7 +548,7 @@ export const REFUSED: Array<{ name: string; schema: unknown; keyword: string; po
     pointer: '',
   },
   { name: '$id inside a not rewritten to its complement', schema: { type: 'integer', not: { not: { $id: 'http://example.com/n', minimum: 3 } } }, keyword: '$id', pointer: '/not' },
-  { name: 'minProperties 2 with additional properties', schema: { type: 'object', minProperties: 2 }, keyword: 'minProperties', pointer: '' },
+  { name: 'minProperties 2 with patternProperties', schema: { type: 'object', patternProperties: { '^x': true }, minProperties: 2 }, keyword: 'minProperties', pointer: '' },
   { name: 'accepts nothing', schema: { type: 'string', not: { type: 'string' } }, keyword: 'false', pointer: '' },
   { name: 'self-referencing $ref', schema: { $defs: { a: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }, keyword: '$ref', pointer: '/$defs/a' },
 ];

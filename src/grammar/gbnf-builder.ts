@@ -190,6 +190,17 @@ export class GbnfBuilder {
     this.rules.set(name, body);
     if (!this.nameOfBody.has(body)) this.nameOfBody.set(body, name);
   }
+
+  /**
+   * Sets the body of a reserved rule to the alternatives `options`, or, when there are none, to a
+   * body no text matches.
+   *
+   * @returns the rule's name, or null when there were no alternatives
+   */
+  defineAlternatives(name: string, options: string[]): string | null {
+    this.define(name, options.length === 0 ? NOTHING : options.join(' | '));
+    return options.length === 0 ? null : name;
+  }
 }
 
 /** Rule names referenced by a GBNF body (outside literals and classes). */
@@ -916,13 +927,9 @@ class SchemaEmitter {
           if (next) options.push(`${sep}${m} ${next}`);
         }
       }
-      if (options.length === 0) {
-        states.set(key, null);
-        this.builder.define(name, NOTHING);
-        return null;
-      }
-      this.builder.define(name, options.join(' | '));
-      return name;
+      const defined = this.builder.defineAlternatives(name, options);
+      states.set(key, defined);
+      return defined;
     };
     const start = state(0, 0);
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
@@ -975,13 +982,9 @@ class SchemaEmitter {
           if (matching && after) options.push(`${sep}${matching} ${after}`);
         }
       }
-      if (options.length === 0) {
-        states.set(key, null);
-        this.builder.define(name, NOTHING);
-        return null;
-      }
-      this.builder.define(name, options.join(' | '));
-      return name;
+      const defined = this.builder.defineAlternatives(name, options);
+      states.set(key, defined);
+      return defined;
     };
     const start = state(0, needs.map(() => 0));
     return start === null ? null : this.builder.addRule(`${hint}-array`, `"[" ${start} "]"`);
@@ -1053,12 +1056,17 @@ class SchemaEmitter {
     const maxProps = c.maxProperties;
     const requiredCount = members.filter((m) => m.required).length;
     if (maxProps !== undefined && requiredCount > maxProps) return null;
-    if (free !== null && minProps - requiredCount >= 2) {
-      this.issue('minProperties', c.minProperties!.pointer, 'minProperties ≥ 2 with additional properties cannot be enforced: a grammar cannot keep their keys distinct');
-      return null;
-    }
     const counting = minProps > 0 || maxProps !== undefined;
     const cap = counting ? Math.max(minProps, maxProps ?? 0, 1) : 1;
+    if (free !== null && minProps - requiredCount >= 2) {
+      // several additional members must be counted as distinct keys: a chain by the key's first character
+      const chain = members.length <= ANY_ORDER_MEMBERS && 2 ** members.length * (cap + 1) * (STRING_BUCKETS.length + 1) <= MAX_STATES ? this.freeMemberChain(c, named, hint) : undefined;
+      if (chain === undefined) {
+        this.issue('minProperties', c.minProperties!.pointer, 'minProperties ≥ 2 with additional properties is enforced only with plain additionalProperties (no patternProperties or propertyNames), at most 4 named properties and few states: a grammar cannot otherwise keep their keys distinct');
+        return null;
+      }
+      return this.anyOrderObject(members, chain, minProps, maxProps, cap, hint);
+    }
     if ((members.length + 1) * (cap + 1) > MAX_STATES) {
       this.issue('maxProperties', c.sources[0]?.pointer ?? '', 'too many states to count properties');
       return null;
@@ -1113,11 +1121,14 @@ class SchemaEmitter {
 
   /**
    * An object whose named members may come in any order, additional members anywhere between them:
-   * states (set of named members written, count so far).
+   * states (set of named members written, count so far). `free` as a chain (the additional
+   * members of each first-character class of `STRING_BUCKETS`, see `freeMemberChain`) takes
+   * additional members in increasing class order, so their keys are distinct and counted exactly:
+   * the state also holds the last class used, and the choice of the next class is a ladder of rules.
    */
   private anyOrderObject(
     members: Array<{ rule: string; required: boolean }>,
-    free: string | null,
+    free: string | null | Array<string | null>,
     minProps: number,
     maxProps: number | undefined,
     cap: number,
@@ -1125,10 +1136,27 @@ class SchemaEmitter {
   ): string | null {
     const requiredMask = members.reduce((mask, m, i) => (m.required ? mask | (1 << i) : mask), 0);
     const states = new Map<string, string | null>();
-    const state = (mask: number, n: number): string | null => {
-      const key = `${mask}:${n}`;
+    const ladders = new Map<string, string | null>();
+    /** An additional member of class `k` or a later one, then the state after it. */
+    const ladder = (chain: Array<string | null>, mask: number, n: number, k: number): string | null => {
+      if (k >= chain.length) return null;
+      const key = `${mask}:${n}:${k}`;
+      if (ladders.has(key)) return ladders.get(key)!;
+      const name = this.builder.reserve(`${hint}-${mask}-${n}-from-${k}`);
+      ladders.set(key, name);
+      const options: string[] = [];
+      const next = chain[k] === null ? null : state(mask, n, k);
+      if (next !== null) options.push(`${chain[k]}${next ? ` ${next}` : ''}`);
+      const later = ladder(chain, mask, n, k + 1);
+      if (later !== null) options.push(later);
+      const defined = this.builder.defineAlternatives(name, options);
+      ladders.set(key, defined);
+      return defined;
+    };
+    const state = (mask: number, n: number, last = -1): string | null => {
+      const key = `${mask}:${n}:${last}`;
       if (states.has(key)) return states.get(key)!;
-      const name = this.builder.reserve(`${hint}-${mask}-${n}`);
+      const name = this.builder.reserve(`${hint}-${mask}-${n}${last < 0 ? '' : `-c${last}`}`);
       states.set(key, name);
       const sep = n === 0 ? '' : '"," ';
       const canAdd = maxProps === undefined || n < maxProps;
@@ -1138,20 +1166,21 @@ class SchemaEmitter {
       if (canAdd) {
         members.forEach((m, i) => {
           if (mask & (1 << i)) return;
-          const next = state(mask | (1 << i), bump);
+          const next = state(mask | (1 << i), bump, last);
           if (next !== null) options.push(`${sep}${m.rule}${next ? ` ${next}` : ''}`);
         });
-        if (free !== null) {
+        if (Array.isArray(free)) {
+          const next = ladder(free, mask, bump, last + 1);
+          if (next !== null) options.push(`${sep}${next}`);
+        } else if (free !== null) {
           const next = state(mask, bump);
           if (next !== null) options.push(`${sep}${free}${next ? ` ${next}` : ''}`);
         }
       }
-      if (options.length === 0) {
+      if (this.builder.defineAlternatives(name, options) === null) {
         states.set(key, null);
-        this.builder.define(name, NOTHING);
         return null;
       }
-      this.builder.define(name, options.join(' | '));
       if (options.length === 1 && options[0] === '""') {
         // nothing can follow: written inline as the empty sequence (the rule stays unreferenced)
         states.set(key, '');
@@ -1161,6 +1190,24 @@ class SchemaEmitter {
     };
     const body = state(0, 0);
     return body === null ? null : this.builder.addRule(`${hint}-object`, `"{" ${body ? `${body} ` : ''}"}"`);
+  }
+
+  /**
+   * The rules for one additional member (key not named, `additionalProperties` its value) per
+   * first-character class of `STRING_BUCKETS` (null where none); undefined where keys are also
+   * shaped by `patternProperties` or `propertyNames` (not supported here).
+   */
+  private freeMemberChain(c: Constraints, named: string[], hint: string): Array<string | null> | undefined {
+    const parts = c.objectParts;
+    if (c.propertyNames.length > 0 || parts.some((p) => p.patternProperties.length > 0)) return undefined;
+    const value = parts.length === 0 ? 'value' : this.ruleFor(parts.map((p) => p.additionalProperties), `${hint}-additional`);
+    if (value === null) return STRING_BUCKETS.map(() => null);
+    const excluded = named.length === 0 ? {} : { not: { enum: named } };
+    return STRING_BUCKETS.map((ranges, k) => {
+      const bucket = ranges === null ? { maxLength: 0 } : { pattern: `^${regexClass(ranges)}` };
+      const key = this.ruleFor([this.tree.synthesize({ type: 'string', ...bucket, ...excluded })], `${hint}-additional-key-${k}`);
+      return key === null ? null : this.builder.addRule(`${hint}-additional-kv-${k}`, `${key} ":" ${value}`);
+    });
   }
 
   /**

@@ -2,8 +2,8 @@
 export interface RuleSink {
   /** A fresh rule name derived from `name`. */
   reserve(name: string): string;
-  /** Defines a reserved rule. */
-  define(name: string, body: string): void;
+  /** Defines a reserved rule as alternatives (a body matching nothing when there are none); null then. */
+  defineAlternatives(name: string, options: string[]): string | null;
 }
 
 /** What one position of a `uniqueItems` array may hold. */
@@ -22,9 +22,6 @@ export interface UniquePosition {
    */
   chain?: Array<string | null>;
 }
-
-/** A body no text matches (GBNF has no empty alternative set). */
-const NOTHING = '[^\\x00-\\U0010FFFF]';
 
 /**
  * `uniqueItems` (2020-12 §6.4.3) as a state machine over what the array holds so far: the set of
@@ -81,13 +78,9 @@ export function uniqueItemsRule(
       const ladder = ladderFrom(i, last + 1, used, usedClasses, Math.min(chained + 1, countCap));
       if (ladder !== null) options.push(`${sep}${ladder}`);
     }
-    if (options.length === 0) {
-      states.set(key, null);
-      sink.define(name, NOTHING);
-      return null;
-    }
-    sink.define(name, options.join(' | '));
-    return name;
+    const defined = sink.defineAlternatives(name, options);
+    states.set(key, defined);
+    return defined;
   };
   /** An item of chain sub-class `k` or a later one at position `i`, then the state after it. */
   const ladderFrom = (i: number, k: number, used: number, usedClasses: number, chained: number): string | null => {
@@ -104,13 +97,9 @@ export function uniqueItemsRule(
     if (rule !== null && next !== null) options.push(`${rule} ${next}`);
     const later = ladderFrom(i, k + 1, used, usedClasses, chained);
     if (later !== null) options.push(later);
-    if (options.length === 0) {
-      ladders.set(key, null);
-      sink.define(name, NOTHING);
-      return null;
-    }
-    sink.define(name, options.join(' | '));
-    return name;
+    const defined = sink.defineAlternatives(name, options);
+    ladders.set(key, defined);
+    return defined;
   };
   const start = state(0, 0, 0, -1, 0);
   if (overflow) return undefined;
