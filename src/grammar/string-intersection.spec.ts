@@ -48,6 +48,7 @@ describe('intersection of string constraints → GBNF states', () => {
 
   it('refuses past the state cap and anchors inside the pattern', () => {
     expect(() => convert({ patterns: ['^[a-z]+$'], maxLength: 500 }, 64)).toThrow(RegexError);
+    expect(() => convert({ patterns: ['^(a{1000}){1000}$'], maxLength: 5 }, 64)).toThrow(RegexError);
     expect(() => convert({ patterns: ['a(^b)'] })).toThrow(RegexError);
   });
 });

@@ -24,6 +24,8 @@ export interface StringLanguage {
 
 const SURROGATES: CodePointRange = [0xd800, 0xdfff];
 const OPTIONS = { maxCharacter: MAX_CODE_POINT };
+/** NFA states allowed per state of the DFA cap (each pattern's NFA is built before determinizing). */
+const NFA_STATES_PER_DFA_STATE = 8;
 
 /**
  * The GBNF expression matching exactly the JSON string contents whose decoded value satisfies
@@ -34,8 +36,9 @@ const OPTIONS = { maxCharacter: MAX_CODE_POINT };
  *
  * @param maxStates the most DFA states built before giving up
  * @returns the expression, or null when no string satisfies them all
- * @throws RegexError when the automaton needs more than `maxStates` states, or for anchors that
- *   are not at the edges of a top-level alternative
+ * @throws RegexError when the automaton needs more than `maxStates` states (or a pattern's NFA 8
+ *   times that: counted repetitions multiply states), or for anchors that are not at the edges of a
+ *   top-level alternative
  */
 export function intersectionToGbnf(
   language: StringLanguage,
@@ -45,12 +48,13 @@ export function intersectionToGbnf(
   maxStates: number,
 ): string | null {
   const factory = () => new DFA.LimitedNodeFactory(maxStates);
-  const parts: NFA[] = [
-    ...language.patterns.map((node) => NFA.fromRegex(searchExpression(node), OPTIONS)),
-    NFA.fromRegex(lengthExpression(language.minLength, language.maxLength), OPTIONS),
-  ];
+  const nfaFactory = () => new NFA.LimitedNodeFactory(maxStates * NFA_STATES_PER_DFA_STATE);
   let dfa: DFA;
   try {
+    const parts: NFA[] = [
+      ...language.patterns.map((node) => NFA.fromRegex(searchExpression(node), OPTIONS, {}, nfaFactory())),
+      NFA.fromRegex(lengthExpression(language.minLength, language.maxLength), OPTIONS, {}, nfaFactory()),
+    ];
     dfa = DFA.fromFA(parts[0], factory());
     dfa.minimize();
     for (const part of parts.slice(1)) {
