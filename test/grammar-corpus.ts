@@ -294,7 +294,7 @@ export const CORPUS: CorpusCase[] = [
     invalid: ['{"id":"x","a":1}', '{"id":"x","a":1,"b":"s"}', '{"a":1,"b":2,"c":3}', '{"a":1,"b":2,"c":3,"d":4,"id":"x"}', '{"id":"x","a":1,"a":2}'],
     narrowedOut: ['{"id":"x","b":1,"a":2}'],
   },
-  // uniqueItems over strings without pattern or format: a chain by first character, in increasing order
+  // uniqueItems over strings shaped only by their length: a chain by first character, in increasing order
   {
     name: 'uniqueItems of strings (increasing first characters)',
     schema: { type: 'array', items: { type: 'string' }, uniqueItems: true },
@@ -312,9 +312,9 @@ export const CORPUS: CorpusCase[] = [
   {
     name: 'uniqueItems of bounded strings and integers',
     schema: { type: 'array', items: { anyOf: [{ type: 'string', maxLength: 2 }, { type: 'integer', minimum: 0 }] }, uniqueItems: true, minItems: 2, maxItems: 3 },
-    valid: ['["a",1]', '[1,"a","b"]', '["x","yz"]'],
+    valid: ['["a",1]', '[1,"a"]'],
     invalid: ['["a"]', '["a","b","c","d"]', '["abc",1]', '[1,1]', '["a","a"]'],
-    narrowedOut: ['[1,2]', '["b","a"]'],
+    narrowedOut: ['[1,2]', '["x","yz"]', '[1,"a","b"]'],
   },
   // unevaluatedProperties/unevaluatedItems where evaluation is static (own and allOf/$ref keywords)
   { name: 'unevaluatedProperties false', schema: { unevaluatedProperties: false }, valid: ['{}', '1', '[]'], invalid: ['{"foo":1}'] },

@@ -238,7 +238,6 @@ class SchemaEmitter {
   /** String rules already emitted, by pattern/format sources, length bounds and excluded values (null: none qualifies). */
   private readonly strings = new Map<string, string | null>();
   private validators?: { compile(pointer: string): ValidateFunction };
-  private buckets?: SchemaRef[];
 
   constructor(
     private readonly builder: GbnfBuilder,
@@ -771,9 +770,9 @@ class SchemaEmitter {
    * `uniqueItems` (see `uniqueItemsRule`): per JSON kind, the values every position allows are
    * tracked one by one when they are finite for every position (enum/const, booleans, null; at most
    * MAX_UNIQUE_VALUES in all); a kind unbounded somewhere is narrowed to at most one item per array
-   * (items of different kinds always differ), except strings without pattern or format when the
-   * states fit: those are narrowed to a chain by first character (`STRING_BUCKETS`), items in
-   * increasing order of it. Refused when that narrowing leaves arrays of at most one item or fewer
+   * (items of different kinds always differ), except strings shaped by nothing but minLength/maxLength
+   * when the states fit: those are narrowed to a chain by first character (`STRING_BUCKETS`), items
+   * in increasing order of it. Refused when that narrowing leaves arrays of at most one item or fewer
    * than minItems, with contains, or with too many states.
    */
   private emitUniqueItems(c: Constraints, refsAt: (i: number) => SchemaRef[], prefixLength: number, hint: string): string | null {
@@ -802,10 +801,7 @@ class SchemaEmitter {
     const chained =
       classKinds.has('string') &&
       chainStates <= MAX_STATES &&
-      finite.every((_, i) => {
-        const strings = this.tree.flatten([...refsAt(i), ofKind.get('string')!]);
-        return strings.patterns.length === 0 && strings.formats.length === 0;
-      });
+      finite.every((_, i) => this.chainableStrings([...refsAt(i), ofKind.get('string')!]) !== undefined);
     const positions: UniquePosition[] = finite.map((byKind, i) => {
       const values = new Map<string, string>();
       for (const kind of UNIQUE_KINDS) {
@@ -827,25 +823,35 @@ class SchemaEmitter {
   }
 
   /**
-   * The rule for the strings `refs` allow in each of `STRING_BUCKETS` (null where none): written
-   * directly (the bucket's first character, then any characters within the length range) when
-   * those strings have no keyword but minLength/maxLength, else by converting `refs` with a
-   * schema of the bucket.
+   * The strings `refs` allow when the chain can split them by first character cheaply: a length
+   * range when no other keyword shapes them, the values when they are an enum/const; else undefined.
+   */
+  private chainableStrings(refs: SchemaRef[]): { min: number; max?: number } | { values: string[] } | undefined {
+    const strings = this.tree.flatten(refs);
+    if (strings.never) return { values: [] };
+    if (strings.enums.length > 0) return { values: this.enumValues(strings).filter((v): v is string => typeof v === 'string') };
+    const plain =
+      (strings.types === undefined || strings.types.has('string')) &&
+      [strings.not, strings.anyOf, strings.oneOf, strings.patterns, strings.formats].every((list) => list.length === 0);
+    return plain ? { min: strings.minLength, max: strings.maxLength } : undefined;
+  }
+
+  /**
+   * The rule for the strings `refs` allow in each of `STRING_BUCKETS` (null where none): the
+   * bucket's first character, then any characters within the length range, or the enum values
+   * starting with it (see `chainableStrings`).
    */
   private stringChain(refs: SchemaRef[], hint: string): Array<string | null> {
-    const strings = this.tree.flatten(refs);
-    const plain =
-      !strings.never &&
-      (strings.types === undefined || strings.types.has('string')) &&
-      [strings.enums, strings.not, strings.anyOf, strings.oneOf, strings.patterns, strings.formats].every((list) => list.length === 0);
-    const { minLength: min, maxLength: max } = strings;
+    const strings = this.chainableStrings(refs)!;
+    if ('values' in strings) {
+      return STRING_BUCKETS.map((ranges) => {
+        const first = (v: string) => v.codePointAt(0)!;
+        const inBucket = strings.values.filter((v) => (ranges === null ? v === '' : v !== '' && ranges.some(([a, b]) => first(v) >= a && first(v) <= b)));
+        return inBucket.length === 0 ? null : wrap(alt(inBucket.map((v) => valueLiteral(v))));
+      });
+    }
+    const { min, max } = strings;
     return STRING_BUCKETS.map((ranges, k) => {
-      if (!plain) {
-        this.buckets ??= STRING_BUCKETS.map((bucket) =>
-          this.tree.synthesize(bucket === null ? { type: 'string', maxLength: 0 } : { type: 'string', pattern: `^${regexClass(bucket)}` }),
-        );
-        return this.ruleFor([...refs, this.buckets[k]], `${hint}-string-${k}`);
-      }
       if (ranges === null) return min === 0 ? '"\\x22" "\\x22"' : null;
       if (max === 0 || (max !== undefined && max < min)) return null;
       const first = jsonCharSet(ranges, this.regexContext(hint), hint);
