@@ -255,6 +255,16 @@ describe('GbnfBuilder', () => {
     expect(builder.addRule('x', '"b"')).toBe('x-2');
     expect(builder.addRule('my tool.v2', '"c"')).toBe('my-tool-v2');
   });
+
+  it('cuts names made from long hints to their start and end', () => {
+    const builder = new GbnfBuilder();
+    const hint = `value-of-root-${'properties-nested-'.repeat(10)}items-unique`;
+    const name = builder.reserve(hint);
+    expect(name).toHaveLength(64);
+    expect(name.startsWith('value-of-root-proper')).toBe(true);
+    expect(name.endsWith('-items-unique')).toBe(true);
+    expect(builder.reserve(hint)).toBe(`${name}-2`);
+  });
 });
 
 describe('refusals', () => {
