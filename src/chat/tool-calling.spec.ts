@@ -11,7 +11,7 @@ const TOOLS: ToolSpec[] = [
 ];
 const REQUEST = { tools: TOOLS, choice: { mode: 'required' as const }, parallel: false };
 
-function preparer() {
+function preparer(maxChars?: number) {
   const builds = { count: 0 };
   const validator = new JsonValidator();
   const validatorFor: SchemaValidatorFactory = (schema) => {
@@ -22,7 +22,7 @@ function preparer() {
     builds.count++;
     return new GbnfBuilder();
   };
-  return { builds, preparer: new ToolCallingPreparer(newBuilder, validatorFor) };
+  return { builds, preparer: new ToolCallingPreparer(newBuilder, validatorFor, 256, maxChars) };
 }
 
 describe('ToolCallingPreparer', () => {
@@ -33,6 +33,13 @@ describe('ToolCallingPreparer', () => {
     const second = tools.prepare(FORMATS.hermes, reordered, 'prompt two');
     expect(second.fields).toBe(first.fields);
     tools.prepare(FORMATS.hermes, { ...REQUEST, parallel: true }, 'prompt one');
+    expect(builds.count).toBe(2);
+  });
+
+  it('keeps grammars only up to a total length', () => {
+    const { builds, preparer: tools } = preparer(1);
+    tools.prepare(FORMATS.hermes, REQUEST, 'p');
+    tools.prepare(FORMATS.hermes, REQUEST, 'p');
     expect(builds.count).toBe(2);
   });
 

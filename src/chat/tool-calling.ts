@@ -32,8 +32,8 @@ export interface AnswerConstraint {
  * Prepares tool calling for requests whose `tool_choice` is not `none`: the format's grammar and
  * lazy triggers as `/completion` fields, and the argument checks. The fields are built once per
  * distinct (format, tools, choice, parallel, answer, what of the prompt the format's grammar reads)
- * and kept in an LRU (npm `lru-cache`); argument validators are compiled once per schema by
- * `validatorFor`.
+ * and kept in an LRU (npm `lru-cache`, bounded in entries and in the grammars' total length);
+ * argument validators are compiled once per schema by `validatorFor`.
  */
 export class ToolCallingPreparer {
   private readonly fields: LRUCache<string, ToolCalling['fields']>;
@@ -42,13 +42,15 @@ export class ToolCallingPreparer {
    * @param newBuilder makes a GBNF builder for one grammar
    * @param validatorFor compiles a tool's `parameters` into a check (cached by the factory)
    * @param max number of grammars kept
+   * @param maxChars total length of the grammars kept, in characters (a longer one is not kept)
    */
   constructor(
     private readonly newBuilder: () => GrammarBuilder,
     private readonly validatorFor: SchemaValidatorFactory,
     max = 256,
+    maxChars = 32 * 2 ** 20,
   ) {
-    this.fields = new LRUCache({ max });
+    this.fields = new LRUCache({ max, maxSize: maxChars, sizeCalculation: (fields) => Math.max(1, fields.grammar?.length ?? 0) });
   }
 
   /**

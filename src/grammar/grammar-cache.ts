@@ -5,7 +5,8 @@ import { ConversionOptions } from './schema-tree';
 
 /**
  * Compiled grammars by schema: an LRU (npm `lru-cache`) keyed by the SHA-256 of the canonical JSON
- * of `{ schema, options }`, so equal schemas written with keys in another order share one entry.
+ * of `{ schema, options }`, so equal schemas written with keys in another order share one entry,
+ * bounded both in entries and in the grammars' total length (one grammar may be hundreds of kB).
  * Refusals are not cached (they are cheap to recompute and carry the caller's context).
  */
 export class GrammarCache {
@@ -14,12 +15,14 @@ export class GrammarCache {
   /**
    * @param max number of grammars kept
    * @param onLookup told whether each `get` was a hit (for metrics)
+   * @param maxChars total length of the grammars kept, in characters (a longer one is not kept)
    */
   constructor(
     max = 256,
     private readonly onLookup?: (hit: boolean) => void,
+    maxChars = 32 * 2 ** 20,
   ) {
-    this.cache = new LRUCache<string, string>({ max });
+    this.cache = new LRUCache<string, string>({ max, maxSize: maxChars, sizeCalculation: (grammar) => Math.max(1, grammar.length) });
   }
 
   /**

@@ -66,6 +66,15 @@ describe('GrammarCache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('bounds the total length of the grammars it keeps', () => {
+    const cache = new GrammarCache(8, undefined, 200);
+    const schemas = [1, 2, 3].map((n) => ({ type: 'string', pattern: `^${'ab'.repeat(n)}c+$` }));
+    const sizes = schemas.map((schema) => cache.get(schema).length);
+    expect(Math.max(...sizes)).toBeLessThan(200);
+    expect(Math.min(...sizes)).toBeGreaterThan(100);
+    expect(cache.size).toBe(1);
+  });
+
   it('does not cache refusals', () => {
     const cache = new GrammarCache();
     expect(() => cache.get({ uniqueItems: true, type: 'array', items: { type: 'integer' } })).toThrow(SchemaConversionError);
