@@ -25,7 +25,7 @@ import {
 import { KeyAutomaton } from './key-automaton';
 import { withMetaSchemas } from './meta-schemas';
 import { intersectionToGbnf } from './string-intersection';
-import { UniquePosition, uniqueItemsRule } from './unique-items';
+import { UniquePosition, chainLadder, uniqueItemsRule } from './unique-items';
 import { FORMAT_PATTERNS } from './string-formats';
 
 /** Directory of the primitive `.gbnf` files (repository root `grammars/`, from src/ or dist/). */
@@ -72,6 +72,8 @@ const STRING_BUCKETS: Array<CodePointRange[] | null> = [
   ...Array.from({ length: 0x7f - 0x20 }, (_, i): CodePointRange[] => [[0x20 + i, 0x20 + i]]),
   [[0x7f, 0x10ffff]],
 ];
+/** Strings a chain splits by first character: enum values, or a length range less some values. */
+type ChainableStrings = { values: string[] } | { min: number; max?: number; excluded: string[] };
 /** Objects with at most this many named properties accept them in any order; larger ones in declaration order. */
 const ANY_ORDER_MEMBERS = 4;
 /** A rule body matching nothing (the body of a reserved rule that turned out empty). */
@@ -798,10 +800,8 @@ class SchemaEmitter {
     const classKinds = new Set(classRules.flatMap((rules) => [...rules.keys()]));
     const countCap = Math.max(c.minItems, c.maxItems ?? 0);
     const chainStates = finite.length * 2 ** (trackedCount + classKinds.size - 1) * (STRING_BUCKETS.length + 1) * (countCap + 1);
-    const chained =
-      classKinds.has('string') &&
-      chainStates <= MAX_STATES &&
-      finite.every((_, i) => this.chainableStrings([...refsAt(i), ofKind.get('string')!]) !== undefined);
+    const chainable = classKinds.has('string') && chainStates <= MAX_STATES ? finite.map((_, i) => this.chainableStrings([...refsAt(i), ofKind.get('string')!])) : [];
+    const chained = chainable.length > 0 && chainable.every((strings) => strings !== undefined);
     const positions: UniquePosition[] = finite.map((byKind, i) => {
       const values = new Map<string, string>();
       for (const kind of UNIQUE_KINDS) {
@@ -809,7 +809,7 @@ class SchemaEmitter {
         for (const value of byKind.get(kind)!) values.set(value, wrap(valueLiteral(JSON.parse(value))));
       }
       const classes = new Map([...classRules[i]].filter(([kind]) => !(chained && kind === 'string')));
-      const chain = chained ? this.stringChain([...refsAt(i), ofKind.get('string')!], at(i)) : undefined;
+      const chain = chained ? this.stringChain(chainable[i]!, `${at(i)}-string`) : undefined;
       return { values, classes, chain };
     });
     const tracked = new Set(positions.flatMap((p) => [...p.values.keys()]));
@@ -826,37 +826,44 @@ class SchemaEmitter {
    * The strings `refs` allow when the chain can split them by first character cheaply: a length
    * range when no other keyword shapes them, the values when they are an enum/const; else undefined.
    */
-  private chainableStrings(refs: SchemaRef[]): { min: number; max?: number } | { values: string[] } | undefined {
+  private chainableStrings(refs: SchemaRef[]): ChainableStrings | undefined {
     const strings = this.tree.flatten(refs);
     if (strings.never) return { values: [] };
     if (strings.enums.length > 0) return { values: this.enumValues(strings).filter((v): v is string => typeof v === 'string') };
     const plain =
       (strings.types === undefined || strings.types.has('string')) &&
       [strings.not, strings.anyOf, strings.oneOf, strings.patterns, strings.formats].every((list) => list.length === 0);
-    return plain ? { min: strings.minLength, max: strings.maxLength } : undefined;
+    return plain ? { min: strings.minLength, max: strings.maxLength, excluded: [] } : undefined;
   }
 
   /**
-   * The rule for the strings `refs` allow in each of `STRING_BUCKETS` (null where none): the
-   * bucket's first character, then any characters within the length range, or the enum values
-   * starting with it (see `chainableStrings`).
+   * The rule for the JSON strings of each of `STRING_BUCKETS` (null where none): the enum values
+   * starting in it; or its first character, then any characters within the length range (the
+   * exact intersection, see `intersectionToGbnf`, where excluded values start in it).
    */
-  private stringChain(refs: SchemaRef[], hint: string): Array<string | null> {
-    const strings = this.chainableStrings(refs)!;
+  private stringChain(strings: ChainableStrings, hint: string): Array<string | null> {
+    const firstIn = (ranges: CodePointRange[] | null) => (v: string) =>
+      ranges === null ? v === '' : v !== '' && ranges.some(([a, b]) => v.codePointAt(0)! >= a && v.codePointAt(0)! <= b);
     if ('values' in strings) {
       return STRING_BUCKETS.map((ranges) => {
-        const first = (v: string) => v.codePointAt(0)!;
-        const inBucket = strings.values.filter((v) => (ranges === null ? v === '' : v !== '' && ranges.some(([a, b]) => first(v) >= a && first(v) <= b)));
-        return inBucket.length === 0 ? null : wrap(alt(inBucket.map((v) => valueLiteral(v))));
+        const values = strings.values.filter(firstIn(ranges));
+        return values.length === 0 ? null : wrap(alt(values.map((v) => valueLiteral(v))));
       });
     }
-    const { min, max } = strings;
+    const { min, max, excluded } = strings;
     return STRING_BUCKETS.map((ranges, k) => {
-      if (ranges === null) return min === 0 ? '"\\x22" "\\x22"' : null;
+      if (ranges === null) return min === 0 && !excluded.includes('') ? '"\\x22" "\\x22"' : null;
+      const quote = (content: string) => this.builder.addRule(`${hint}-${k}`, `"\\x22" ${content ? `${content} ` : ''}"\\x22"`);
+      const excludedHere = excluded.filter(firstIn(ranges));
+      if (excludedHere.length > 0) {
+        const start: RegexNode = { kind: 'seq', items: [{ kind: 'start' }, { kind: 'set', ranges }] };
+        const language = { patterns: [start], minLength: min, maxLength: max, excluded: excludedHere };
+        const content = intersectionToGbnf(language, this.builder, this.regexContext(hint), `${hint}-${k}`, MAX_STRING_STATES);
+        return content === null ? null : quote(content);
+      }
       if (max === 0 || (max !== undefined && max < min)) return null;
       const first = jsonCharSet(ranges, this.regexContext(hint), hint);
-      const rest = repeat(CHAR, Math.max(0, min - 1), max === undefined ? undefined : max - 1);
-      return this.builder.addRule(`${hint}-string-${k}`, `"\\x22" ${first} ${rest ? `${rest} ` : ''}"\\x22"`);
+      return quote([first, repeat(CHAR, Math.max(0, min - 1), max === undefined ? undefined : max - 1)].filter(Boolean).join(' '));
     });
   }
 
@@ -1142,22 +1149,12 @@ class SchemaEmitter {
   ): string | null {
     const requiredMask = members.reduce((mask, m, i) => (m.required ? mask | (1 << i) : mask), 0);
     const states = new Map<string, string | null>();
-    const ladders = new Map<string, string | null>();
+    const ladders = new Map<string, Map<number, string | null>>();
     /** An additional member of class `k` or a later one, then the state after it. */
     const ladder = (chain: Array<string | null>, mask: number, n: number, k: number): string | null => {
-      if (k >= chain.length) return null;
-      const key = `${mask}:${n}:${k}`;
-      if (ladders.has(key)) return ladders.get(key)!;
-      const name = this.builder.reserve(`${hint}-${mask}-${n}-from-${k}`);
-      ladders.set(key, name);
-      const options: string[] = [];
-      const next = chain[k] === null ? null : state(mask, n, k);
-      if (next !== null) options.push(`${chain[k]}${next ? ` ${next}` : ''}`);
-      const later = ladder(chain, mask, n, k + 1);
-      if (later !== null) options.push(later);
-      const defined = this.builder.defineAlternatives(name, options);
-      ladders.set(key, defined);
-      return defined;
+      const key = `${mask}:${n}`;
+      if (!ladders.has(key)) ladders.set(key, new Map());
+      return chainLadder(this.builder, chain, k, (sub) => state(mask, n, sub), ladders.get(key)!, `${hint}-${mask}-${n}-from`);
     };
     const state = (mask: number, n: number, last = -1): string | null => {
       const key = `${mask}:${n}:${last}`;
@@ -1207,13 +1204,8 @@ class SchemaEmitter {
     const parts = c.objectParts;
     if (c.propertyNames.length > 0 || parts.some((p) => p.patternProperties.length > 0)) return undefined;
     const value = parts.length === 0 ? 'value' : this.ruleFor(parts.map((p) => p.additionalProperties), `${hint}-additional`);
-    if (value === null) return STRING_BUCKETS.map(() => null);
-    const excluded = named.length === 0 ? {} : { not: { enum: named } };
-    return STRING_BUCKETS.map((ranges, k) => {
-      const bucket = ranges === null ? { maxLength: 0 } : { pattern: `^${regexClass(ranges)}` };
-      const key = this.ruleFor([this.tree.synthesize({ type: 'string', ...bucket, ...excluded })], `${hint}-additional-key-${k}`);
-      return key === null ? null : this.builder.addRule(`${hint}-additional-kv-${k}`, `${key} ":" ${value}`);
-    });
+    const keys = this.stringChain({ min: 0, excluded: named }, `${hint}-additional-key`);
+    return keys.map((key, k) => (key === null || value === null ? null : this.builder.addRule(`${hint}-additional-kv-${k}`, `${key} ":" ${value}`)));
   }
 
   /**
@@ -1342,12 +1334,6 @@ function hasAllowedType(schema: SchemaRef['schema'], value: unknown): boolean {
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   const actual = jsonTypeOf(value);
   return types.some((t) => t === actual || (t === 'integer' && actual === 'number' && Number.isInteger(value)));
-}
-
-/** An ECMAScript (u flag) character class of exactly `ranges`. */
-function regexClass(ranges: CodePointRange[]): string {
-  const escape = (cp: number) => `\\u{${cp.toString(16)}}`;
-  return `[${ranges.map(([a, b]) => (a === b ? escape(a) : `${escape(a)}-${escape(b)}`)).join('')}]`;
 }
 
 function isAnchored(node: RegexNode): boolean {

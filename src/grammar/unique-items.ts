@@ -49,7 +49,7 @@ export function uniqueItemsRule(
   // chain items counted up to the bound where more no longer changes what may follow
   const countCap = Math.max(bounds.minItems, Number.isFinite(bounds.maxItems) ? bounds.maxItems : 0);
   const states = new Map<string, string | null>();
-  const ladders = new Map<string, string | null>();
+  const ladders = new Map<string, Map<number, string | null>>();
   let overflow = false;
   const state = (i: number, used: number, usedClasses: number, last: number, chained: number): string | null => {
     const pos = Math.min(i, positions.length - 1);
@@ -85,25 +85,44 @@ export function uniqueItemsRule(
   /** An item of chain sub-class `k` or a later one at position `i`, then the state after it. */
   const ladderFrom = (i: number, k: number, used: number, usedClasses: number, chained: number): string | null => {
     const pos = Math.min(i, positions.length - 1);
-    const chain = positions[pos].chain ?? [];
-    if (k >= chain.length) return null;
-    const key = `${pos}:${k}:${used}:${usedClasses}:${chained}`;
-    if (ladders.has(key)) return ladders.get(key)!;
-    const name = sink.reserve(`${hint}-chain-${pos}-${k}`);
-    ladders.set(key, name);
-    const options: string[] = [];
-    const rule = chain[k];
-    const next = rule === null ? null : state(i + 1, used, usedClasses, k, chained);
-    if (rule !== null && next !== null) options.push(`${rule} ${next}`);
-    const later = ladderFrom(i, k + 1, used, usedClasses, chained);
-    if (later !== null) options.push(later);
-    const defined = sink.defineAlternatives(name, options);
-    ladders.set(key, defined);
-    return defined;
+    const key = `${pos}:${used}:${usedClasses}:${chained}`;
+    if (!ladders.has(key)) ladders.set(key, new Map());
+    const after = (sub: number) => state(i + 1, used, usedClasses, sub, chained);
+    return chainLadder(sink, positions[pos].chain ?? [], k, after, ladders.get(key)!, `${hint}-chain-${pos}`);
   };
   const start = state(0, 0, 0, -1, 0);
   if (overflow) return undefined;
   return start;
+}
+
+/**
+ * `from-k ::= chain[k] after(k) | from-(k+1)`: one item of chain class `k` or of a later one, then
+ * what may follow it (`after(k)`: a rule, '' for nothing more, null when nothing can). The rules
+ * are memoized in `memo` by class, for one context of what follows (the caller keeps one per context).
+ *
+ * @returns the rule for the classes from `k` on, null when none of them leads anywhere
+ */
+export function chainLadder(
+  sink: RuleSink,
+  chain: Array<string | null>,
+  k: number,
+  after: (k: number) => string | null,
+  memo: Map<number, string | null>,
+  hint: string,
+): string | null {
+  if (k >= chain.length) return null;
+  if (memo.has(k)) return memo.get(k)!;
+  const name = sink.reserve(`${hint}-${k}`);
+  memo.set(k, name);
+  const options: string[] = [];
+  const rule = chain[k];
+  const next = rule === null ? null : after(k);
+  if (rule !== null && next !== null) options.push(next ? `${rule} ${next}` : rule);
+  const later = chainLadder(sink, chain, k + 1, after, memo, hint);
+  if (later !== null) options.push(later);
+  const defined = sink.defineAlternatives(name, options);
+  memo.set(k, defined);
+  return defined;
 }
 
 function popcount(mask: number): number {
