@@ -6,7 +6,7 @@
  * "Judged by" section. Not part of `npm test`; the suite is not vendored.
  *
  * Usage (after `npm run build`):
- *   node scripts/measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js> | --command <exe>] [--verbose]
+ *   node scripts/measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js> | --command <exe>] [--remotes <dir>] [--verbose]
  *
  * For every test group of every `<suite-dir>/*.json` file (sub-folders such as optional/ are not
  * read): the schema goes to `node dist/cli/main.js grammar` (or `--cli <main.js>`, or the executable
@@ -17,6 +17,10 @@
  * `test-gbnf-validator <grammar> <input>` (default: the cached llama.cpp build,
  * ~/.cache/llama-tools-server/llama.cpp-v0.5.0/build/bin/test-gbnf-validator).
  *
+ * `--remotes <dir>` serves the suite's `remotes/` folder at http://localhost:1234/ during the run, as
+ * the suite's README asks of a runner (our CLI fetches the documents a schema references; without
+ * the folder served, those references are refused).
+ *
  * Prints per file and in total: invalid instances rejected / total (soundness), valid instances
  * accepted / total (completeness), and the refused keywords with the valid instances each refusal
  * lost. `--verbose` also lists every misjudged instance. Exit code 1 when any invalid instance
@@ -24,15 +28,16 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
-const suiteDir = args.find((a, i) => !a.startsWith('--') && !['--validator', '--cli', '--command'].includes(args[i - 1]));
+const suiteDir = args.find((a, i) => !a.startsWith('--') && !['--validator', '--cli', '--command', '--remotes'].includes(args[i - 1]));
 if (!suiteDir) {
-  process.stderr.write('usage: measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js> | --command <exe>] [--verbose]\n');
+  process.stderr.write('usage: measure-json-schema-test-suite.mjs <suite-dir> [--validator <path>] [--cli <main.js> | --command <exe>] [--remotes <dir>] [--verbose]\n');
   process.exit(64);
 }
 /** The value after `flag`, or `fallback`. */
@@ -42,6 +47,8 @@ const cli = option('--cli', join(import.meta.dirname, '..', 'dist', 'cli', 'main
 /** Another converter with the same interface (schema on stdin, GBNF on stdout, exit 2 on refusal). */
 const command = option('--command', undefined);
 const verbose = args.includes('--verbose');
+/** The suite's remotes folder, served at http://localhost:1234/ while the run lasts. */
+const remotes = option('--remotes', undefined);
 const work = mkdtempSync(join(tmpdir(), 'jsts-measure-'));
 /** Test groups converted and judged at once. */
 const CONCURRENCY = 4;
@@ -102,6 +109,22 @@ async function judgeAll(groups) {
   return out;
 }
 
+/** Serves `dir`'s JSON files at http://localhost:1234/ (404 for anything else). */
+async function serveRemotes(dir) {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://localhost').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      const body = readFileSync(join(dir, path));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(1234, 'localhost', resolve));
+  return server;
+}
+
+const remoteServer = remotes ? await serveRemotes(remotes) : undefined;
 const files = readdirSync(suiteDir).filter((f) => f.endsWith('.json')).sort();
 for (const file of files) {
   const groups = JSON.parse(readFileSync(join(suiteDir, file), 'utf8'));
@@ -139,6 +162,7 @@ for (const file of files) {
   );
 }
 rmSync(work, { recursive: true, force: true });
+remoteServer?.close();
 
 const pct = (a, b) => (b === 0 ? '100.0' : ((100 * a) / b).toFixed(1));
 process.stdout.write(

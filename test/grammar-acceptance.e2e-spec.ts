@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonValidator, SchemaConversionError, schemaToGbnf } from '../src/grammar';
-import { CORPUS, REFUSED } from './grammar-corpus';
+import { createAjv } from '../src/grammar/json-validator';
+import { CORPUS, CorpusCase, REFUSED } from './grammar-corpus';
 import { testAssets } from './support/test-assets';
 
 /**
@@ -29,18 +30,28 @@ describe('JSON Schema → GBNF, judged by llama.cpp test-gbnf-validator', () => 
     throw new Error(`test-gbnf-validator: ${out}`);
   };
 
+  /** ajv's judgement of instances of `c` (its remote documents added to an ajv of their own). */
+  const labelOf = (c: CorpusCase): ((text: string) => boolean) => {
+    if (!c.remote) return (text) => validator.validateText(c.schema, text).valid;
+    const ajv = createAjv();
+    for (const [uri, document] of Object.entries(c.remote)) ajv.addSchema(document as object, uri);
+    const validate = ajv.compile(c.schema as object);
+    return (text) => validate(JSON.parse(text)) as boolean;
+  };
+
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`grammar acceptance: ${checked} instances checked by llama.cpp's engine\n`);
   });
 
   describe.each(CORPUS.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const grammar = schemaToGbnf(c.schema, { additionalPropertiesDefault: !c.strict });
+    const grammar = schemaToGbnf(c.schema, { additionalPropertiesDefault: !c.strict, remoteDocuments: c.remote });
 
     it('labels agree with ajv (but where ajv misjudges the spec)', () => {
       const checkable = (text: string) => !c.ajvMisjudges?.includes(text);
-      for (const text of [...c.valid, ...(c.narrowedOut ?? [])].filter(checkable)) expect([text, validator.validateText(c.schema, text).valid]).toEqual([text, true]);
-      for (const text of c.invalid.filter(checkable)) expect([text, validator.validateText(c.schema, text).valid]).toEqual([text, false]);
+      const valid = labelOf(c);
+      for (const text of [...c.valid, ...(c.narrowedOut ?? [])].filter(checkable)) expect([text, valid(text)]).toEqual([text, true]);
+      for (const text of c.invalid.filter(checkable)) expect([text, valid(text)]).toEqual([text, false]);
       for (const text of c.ajvMisjudges ?? []) expect([...c.valid, ...c.invalid]).toContain(text);
     });
 

@@ -25,6 +25,11 @@ export interface CorpusCase {
    * values: one item per JSON kind). The label check still holds them valid.
    */
   narrowedOut?: string[];
+  /**
+   * Documents the schema references outside itself, by absolute URI: given to the converter as
+   * `remoteDocuments` (the grammar CLI fetches them) and to ajv with `addSchema`.
+   */
+  remote?: Record<string, unknown>;
 }
 
 const big = Array.from({ length: 300 }, (_, i) => `v${i}`);
@@ -278,6 +283,31 @@ export const CORPUS: CorpusCase[] = [
     schema: { $id: 'https://example.com/root.json', $defs: { a: { $id: 'a.json', type: 'integer' } }, allOf: [{ $ref: 'a.json' }], enum: [1, 'x'] },
     valid: ['1'],
     invalid: ['"x"', '2'],
+  },
+  // remote documents (the grammar CLI fetches them; here given as they would be loaded)
+  {
+    name: 'remote $refs resolved against nested $ids',
+    schema: { $id: 'http://example.com/root.json', properties: { n: { $id: 'folder/', $ref: 'integer.json' }, s: { $ref: 'strings.json#/$defs/short' } }, required: ['n'] },
+    remote: {
+      'http://example.com/folder/integer.json': { type: 'integer', maximum: 9 },
+      'http://example.com/strings.json': { $defs: { short: { type: 'string', maxLength: 2 } } },
+    },
+    valid: ['{"n":1}', '{"n":9,"s":"ab"}', '{"s":"","n":0}'],
+    invalid: ['{"n":10}', '{"n":1,"s":"abc"}', '{"s":"a"}', '{"n":"1"}'],
+  },
+  {
+    name: 'remote recursive document',
+    schema: { type: 'array', items: { $ref: 'http://example.com/tree.json' }, maxItems: 2 },
+    remote: {
+      'http://example.com/tree.json': {
+        type: 'object',
+        properties: { v: { type: 'integer' }, kids: { type: 'array', items: { $ref: '#' }, maxItems: 2 } },
+        required: ['v'],
+        additionalProperties: false,
+      },
+    },
+    valid: ['[]', '[{"v":1}]', '[{"v":1,"kids":[{"v":2,"kids":[]}]},{"v":3}]'],
+    invalid: ['[{"v":"x"}]', '[{"v":1,"kids":[{}]}]', '[{}]', '[{"v":1,"w":2}]'],
   },
   // minProperties counting several additional members: their keys chained by first character, in increasing order
   {

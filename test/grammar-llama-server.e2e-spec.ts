@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { GbnfBuilder, schemaToGbnf } from '../src/grammar';
 import { LlamaServerSupervisor } from '../src/llama/llama-server-supervisor';
 import { CORPUS } from './grammar-corpus';
@@ -32,7 +34,7 @@ describe('grammars load in llama-server', () => {
   };
 
   it.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const grammar = schemaToGbnf(c.schema, { additionalPropertiesDefault: !c.strict });
+    const grammar = schemaToGbnf(c.schema, { additionalPropertiesDefault: !c.strict, remoteDocuments: c.remote });
     const { status, body } = await complete(grammar, 1);
     expect([status, body]).toEqual([200, expect.objectContaining({ content: expect.any(String) })]);
     if (body.stop_type === 'eos') expect(() => JSON.parse(body.content)).not.toThrow();
@@ -76,6 +78,63 @@ describe('llama-tools-server grammar (CLI)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^unsupported schema: 'if' at '': .*'uniqueItems' at '\/properties\/tags'/);
+  });
+
+  describe('fetching the documents a schema references', () => {
+    let server: Server;
+    let base: string;
+    const requested: string[] = [];
+    const documents: Record<string, unknown> = {
+      '/integer.json': { type: 'integer', minimum: 0 },
+      '/pair.json': { type: 'array', prefixItems: [{ $ref: 'integer.json' }, { $ref: 'integer.json' }], items: false },
+    };
+
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        requested.push(request.url ?? '');
+        const document = documents[request.url ?? ''];
+        response.writeHead(document === undefined ? 404 : 200, { 'content-type': 'application/json' });
+        response.end(document === undefined ? '{}' : JSON.stringify(document));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    /** The CLI run without blocking this process (its server must answer the fetches). */
+    const runAsync = (input: string, args: string[] = []) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [testAssets().cli, 'grammar', ...args], (error, stdout, stderr) =>
+          resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+        child.stdin!.end(input);
+      });
+
+    it('fetches them, and what they reference, and converts the whole', async () => {
+      requested.length = 0;
+      const schema = { properties: { p: { $ref: `${base}/pair.json` } } };
+      const result = await runAsync(JSON.stringify(schema));
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      expect(requested.sort()).toEqual(['/integer.json', '/pair.json']);
+      const remoteDocuments = { [`${base}/pair.json`]: documents['/pair.json'], [`${base}/integer.json`]: documents['/integer.json'] };
+      expect(result.stdout).toBe(schemaToGbnf(schema, { remoteDocuments }));
+    });
+
+    it('names a failed fetch in the refusal', async () => {
+      const result = await runAsync(JSON.stringify({ $ref: `${base}/missing.json` }));
+      expect(result.status).toBe(2);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(new RegExp(`^unsupported schema: '\\$ref' at '': .*fetching a referenced document failed: '${base}/missing.json': HTTP 404$`, 'm'));
+    });
+
+    it('fetches nothing with --no-fetch-refs', async () => {
+      requested.length = 0;
+      const result = await runAsync(JSON.stringify({ $ref: `${base}/integer.json` }), ['--no-fetch-refs']);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^unsupported schema: '\$ref' at ''/);
+      expect(requested).toEqual([]);
+    });
   });
 
   it('exits 1 when stdin is not JSON', () => {

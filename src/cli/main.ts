@@ -54,12 +54,18 @@ void yargs(hideBin(process.argv))
     'grammar',
     'read one JSON Schema on stdin, print the GBNF grammar of its valid JSON on stdout (refused: one line on stderr, exit 2)',
     (y) =>
-      y.option('strict', {
-        type: 'boolean',
-        default: false,
-        describe: "OpenAI strict mode: additionalProperties defaults to false (the spec's default is true)",
-      }),
-    (argv) => grammarCommand({ strict: argv.strict }),
+      y
+        .option('strict', {
+          type: 'boolean',
+          default: false,
+          describe: "OpenAI strict mode: additionalProperties defaults to false (the spec's default is true)",
+        })
+        .option('fetch-refs', {
+          type: 'boolean',
+          default: true,
+          describe: 'fetch the http(s) documents the schema references outside itself (--no-fetch-refs: refuse them)',
+        }),
+    (argv) => grammarCommand({ strict: argv.strict, fetchRefs: argv['fetch-refs'] }),
   )
   .demandCommand(1)
   .strict()

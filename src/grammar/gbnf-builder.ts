@@ -24,6 +24,7 @@ import {
 } from './schema-tree';
 import { KeyAutomaton } from './key-automaton';
 import { withMetaSchemas } from './meta-schemas';
+import { withRemoteDocuments } from './remote-documents';
 import { intersectionToGbnf } from './string-intersection';
 import { UniquePosition, chainLadder, uniqueItemsRule } from './unique-items';
 import { FORMAT_PATTERNS } from './string-formats';
@@ -137,7 +138,7 @@ export class GbnfBuilder {
     if (typeof draft !== 'boolean' && !isObject(draft)) {
       throw new SchemaConversionError([{ keyword: '$schema', pointer: '', message: 'a schema must be an object or a boolean' }]);
     }
-    const document = withMetaSchemas(draft);
+    const document = withMetaSchemas(withRemoteDocuments(draft, options.remoteDocuments));
     const tree = new SchemaTree(document, options);
     const emitter = new SchemaEmitter(this, tree);
     // emitted even when the keyword check found issues, so that every issue is reported at once

@@ -5,6 +5,8 @@
 export { GbnfBuilder, schemaToGbnf } from './gbnf-builder';
 export { GrammarCache } from './grammar-cache';
 export { InvalidSchemaError, JsonValidator } from './json-validator';
+export { loadRemoteDocuments } from './remote-documents';
+export type { DocumentLoader, RemoteDocuments } from './remote-documents';
 export type { JsonValidation } from './json-validator';
 export { SchemaConversionError, formatIssue } from './schema-conversion-error';
 export type { SchemaIssue } from './schema-conversion-error';

@@ -18,8 +18,40 @@ const META_SCHEMAS: ReadonlyMap<string, Record<string, unknown>> = new Map(
   }),
 );
 
+/** Whether `uri` (without fragment) identifies the 2020-12 meta-schema or one of its vocabularies. */
+export function isMetaSchema(uri: string): boolean {
+  return META_SCHEMAS.has(uri);
+}
+
 /** Keywords whose values are instances, not schemas (a `$ref` member there is data). */
 const INSTANCE_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/** The URI-valued keywords of a document, as written (not resolved). */
+export interface DocumentUris {
+  /** Every `$ref` and `$dynamicRef` value, without its fragment. */
+  references: Set<string>;
+  /** Every `$schema` value, without an empty fragment. */
+  dialects: Set<string>;
+  /** Every `$id` value, without an empty fragment. */
+  ids: Set<string>;
+}
+
+/** The `$ref`/`$dynamicRef`, `$schema` and `$id` values anywhere in `document`. */
+export function documentUris(document: unknown): DocumentUris {
+  const uris: DocumentUris = { references: new Set(), dialects: new Set(), ids: new Set() };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === '$ref' || key === '$dynamicRef') && typeof value === 'string') uris.references.add(value.replace(/#.*$/, ''));
+      else if (key === '$schema' && typeof value === 'string') uris.dialects.add(value.replace(/#$/, ''));
+      else if (key === '$id' && typeof value === 'string') uris.ids.add(value.replace(/#$/, ''));
+      else if (!INSTANCE_KEYWORDS.has(key)) visit(value);
+    }
+  };
+  visit(document);
+  return uris;
+}
 
 /** The `$defs` member the meta-schemas are embedded under. */
 const EMBEDDED = 'llama-tools-server:json-schema-2020-12';
@@ -32,18 +64,7 @@ const EMBEDDED = 'llama-tools-server:json-schema-2020-12';
  */
 export function withMetaSchemas(document: boolean | Record<string, unknown>): boolean | Record<string, unknown> {
   if (typeof document === 'boolean') return document;
-  const references = new Set<string>();
-  const ids = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
-    for (const [key, value] of Object.entries(node)) {
-      if ((key === '$ref' || key === '$dynamicRef') && typeof value === 'string') references.add(value.replace(/#.*$/, ''));
-      else if (key === '$id' && typeof value === 'string') ids.add(value.replace(/#$/, ''));
-      else if (!INSTANCE_KEYWORDS.has(key)) visit(value);
-    }
-  };
-  visit(document);
+  const { references, ids } = documentUris(document);
   const wanted = [...references].some((uri) => META_SCHEMAS.has(uri) && !ids.has(uri));
   const defs = document.$defs ?? {};
   if (!wanted || typeof defs !== 'object' || defs === null || Array.isArray(defs)) return document;

@@ -200,6 +200,12 @@ export interface ConversionOptions {
    * default, used unless told otherwise) or `false` (OpenAI's strict mode, `strict: true`).
    */
   additionalPropertiesDefault?: boolean;
+  /**
+   * Documents the schema may reference outside itself, by the absolute URI they were loaded from
+   * (`loadRemoteDocuments`; the grammar CLI fetches them). The service passes none: a request's
+   * schema references only itself and the 2020-12 meta-schemas.
+   */
+  remoteDocuments?: Record<string, unknown>;
 }
 
 const REFUSED: Record<string, string> = {
@@ -422,7 +428,8 @@ export class SchemaTree {
     const hash = uri === undefined ? -1 : uri.indexOf('#');
     const resource = uri === undefined ? undefined : this.byUri.get(hash < 0 ? uri : uri.slice(0, hash));
     if (uri === undefined || resource === undefined) {
-      this.issue(keyword, pointer, `only references within the document are supported, not '${ref}'`);
+      const where = this.options.remoteDocuments ? 'the document or the documents loaded for it' : 'the document (remote documents are not fetched)';
+      this.issue(keyword, pointer, `'${ref}' names no schema in ${where}`);
       return undefined;
     }
     const fragment = hash < 0 ? '' : decodeURIComponent(uri.slice(hash + 1));
@@ -815,7 +822,7 @@ export class SchemaTree {
 const DEFAULT_BASE = 'https://llama-tools-server.invalid/schema.json';
 
 /** `ref` resolved against `base` (RFC 3986 §5 as WHATWG URL does it), or undefined if it is not a URI reference. */
-function resolveUri(ref: string, base: string): string | undefined {
+export function resolveUri(ref: string, base: string): string | undefined {
   try {
     return new URL(ref, base).href;
   } catch {
