@@ -48,10 +48,11 @@ export function machineReport(assets: BenchAssets): string {
 /** A llama-server started for a bench (`-c`, `-np` and any other flag in `args`; `-t $BENCH_THREADS` when set). */
 export async function startLlamaServer(assets: BenchAssets, args: string[]): Promise<LlamaServerSupervisor> {
   const threads = process.env.BENCH_THREADS ? ['-t', process.env.BENCH_THREADS] : [];
+  const extra = process.env.BENCH_LLAMA_ARGS?.split(' ').filter(Boolean) ?? [];
   const llama = new LlamaServerSupervisor({
     binary: assets.binary,
     model: assets.model,
-    args: [...args, ...threads],
+    args: [...args, ...threads, ...extra],
     healthTimeoutMs: 60_000,
   });
   await llama.start();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { map, mergeMap, MonoTypeOperatorFunction, Observable, tap } from 'rxjs';
+import { map, MonoTypeOperatorFunction, Observable, tap } from 'rxjs';
 import { ApiError } from '../errors/api-error';
 import { SERVER_CONFIG, ServerConfig } from '../config/server-config';
 import { LlamaClient } from '../llama/llama-client';
@@ -10,6 +10,7 @@ import { ChatResult, ChatStreamEvent } from './chat-events';
 import { CHAT_OBSERVER, ChatObserver } from './chat-observer';
 import { observedToolCalling } from './observed-tool-calling';
 import { chatTopLogprobs, finishReasonOf, nProbsFor, toCompletionRequest, usageOf } from './completion-params';
+import { mapToMany } from '../rx/map-to-many';
 import { topCandidates } from './token-logprobs';
 import { OutputConstraint, StructuredOutputService } from './structured-output';
 import { foldForTemplate } from './message-folding';
@@ -114,18 +115,18 @@ export class ChatCompletionService {
    */
   stream(request: ChatCompletionRequest): Observable<ChatStreamEvent> {
     const { body, calling, output, topLogprobs } = this.prepare(request);
-    const chunks = this.llama.completeStream(body).pipe(
-      map((chunk) =>
-        topLogprobs === undefined ? chunk : { ...chunk, completion_probabilities: topCandidates(chunk, topLogprobs) },
-      ),
-    );
+    const upstream = this.llama.completeStream(body);
+    const chunks =
+      topLogprobs === undefined
+        ? upstream
+        : upstream.pipe(map((chunk) => ({ ...chunk, completion_probabilities: topCandidates(chunk, topLogprobs) })));
     if (calling) {
       const events = chunks.pipe(toolOutputEvents(calling.format, usageOf, calling.check, calling.context));
       return output ? events.pipe(checkAnswer((content) => this.structured.validate(output, content))) : events;
     }
     let text = '';
     return chunks.pipe(
-      mergeMap((chunk) => {
+      mapToMany((chunk) => {
         const events: ChatStreamEvent[] = [];
         const logprobs = chunk.completion_probabilities?.length ? chunk.completion_probabilities : undefined;
         if (chunk.content) events.push({ type: 'content', content: chunk.content, ...(logprobs ? { logprobs } : {}) });

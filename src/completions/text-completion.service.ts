@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { concat, defer, EMPTY, map, merge, mergeMap, Observable, of } from 'rxjs';
+import { concat, defer, EMPTY, map, merge, Observable, of } from 'rxjs';
+import { mapToMany } from '../rx/map-to-many';
 import { finishReasonOf, nProbsFor, toCompletionRequest, usageOf } from '../chat/completion-params';
 import { OutputConstraint, StructuredOutputService } from '../chat/structured-output';
 import { topCandidates } from '../chat/token-logprobs';
@@ -98,7 +99,7 @@ export class TextCompletionService {
         : EMPTY;
       let text = '';
       const generated = this.llama.completeStream(plan.body(prompt)).pipe(
-        mergeMap((chunk) => {
+        mapToMany((chunk) => {
           const events: TextCompletionEvent[] = [];
           const logprobs = plan.topLogprobs === undefined ? [] : topCandidates(chunk, plan.topLogprobs);
           if (chunk.content || logprobs.length > 0) {

@@ -138,10 +138,10 @@ export class LlamaClient {
           sentAt = performance.now();
           const init = { method: 'POST', body: request, signal: idle.signal, stream: true } as const;
           const response = await this.request('/completion', init);
-          for await (const text of this.http.textChunks(response)) {
+          await this.http.forEachText(response, (text) => {
             idle.touch();
             parser.feed(text);
-          }
+          });
         } catch (error) {
           throw idle.timedOut ? new UpstreamTimeoutError(this.options.timeoutMs!) : error;
         } finally {

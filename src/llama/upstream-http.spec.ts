@@ -63,23 +63,37 @@ describe('UpstreamHttp', () => {
     await expect(http.send(`http://127.0.0.1:${port}/`, { method: 'GET' })).rejects.toThrow(UpstreamUnavailableError);
   });
 
-  it('yields streamed text as it arrives and fails the read with UpstreamUnavailableError on abort', async () => {
+  it('hands streamed text over as it arrives and fails the read with UpstreamUnavailableError on abort', async () => {
     const abort = new AbortController();
     const response = await http.send(`${base}/stream`, { method: 'GET', signal: abort.signal });
-    const chunks = http.textChunks(response);
-    expect((await chunks.next()).value).toBe('data: é');
-    abort.abort();
-    await expect(chunks.next()).rejects.toThrow(UpstreamUnavailableError);
+    const texts: string[] = [];
+    await expect(
+      http.forEachText(response, (text) => {
+        texts.push(text);
+        abort.abort();
+      }),
+    ).rejects.toThrow(UpstreamUnavailableError);
+    expect(texts).toEqual(['data: é']);
+  });
+
+  it('ends the read with an exception of the text handler', async () => {
+    const response = await http.send(`${base}/stream`, { method: 'GET' });
+    const failure = new UpstreamResponseError(500, 'garbage');
+    await expect(
+      http.forEachText(response, () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
   });
 
   it('an abort on the last event, when the answer has ended with it, leaves the pooled connection working', async () => {
     const abort = new AbortController();
     const response = await http.send(`${base}/last-event`, { method: 'GET', signal: abort.signal });
     const texts: string[] = [];
-    for await (const text of http.textChunks(response)) {
+    await http.forEachText(response, (text) => {
       texts.push(text);
       abort.abort();
-    }
+    });
     expect(texts).toEqual(['data: {"stop":true}\n\n']);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await http.json(await http.send(`${base}/json`, { method: 'POST', body: 3 }))).toEqual({ echo: 3, auth: null });

@@ -1,4 +1,5 @@
 import { Agent, IncomingMessage, OutgoingHttpHeaders, request } from 'node:http';
+import { finished } from 'node:stream/promises';
 import { QueueFullError } from './slot-scheduler';
 import { UpstreamResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from './upstream-errors';
 
@@ -76,11 +77,23 @@ export class UpstreamHttp {
     }
   }
 
-  /** The answer's body as UTF-8 text pieces, as they arrive (multi-byte characters kept whole). */
-  async *textChunks(response: IncomingMessage): AsyncGenerator<string> {
+  /**
+   * Calls `onText` with the answer's body as UTF-8 text pieces, as they arrive (multi-byte
+   * characters kept whole), and resolves once it has ended. Driven by the stream's `data` events,
+   * not an async iterator: this runs once per streamed token, and an iterator costs promises per
+   * piece. An exception from `onText` ends the read with that exception.
+   */
+  async forEachText(response: IncomingMessage, onText: (text: string) => void): Promise<void> {
     response.setEncoding('utf8');
+    response.on('data', (text: string) => {
+      try {
+        onText(text);
+      } catch (error) {
+        response.destroy(error as Error);
+      }
+    });
     try {
-      for await (const chunk of response) yield chunk as string;
+      await finished(response);
     } catch (error) {
       throw toUpstreamError(error);
     }

@@ -12,6 +12,7 @@ import {
 import { ChatCompletionRequest } from './chat-completion.types';
 import { compileRequestValidator } from './request-validator';
 import { SseReply, SseRoute, streamAsSse } from './sse';
+import { clientGoneSignal } from './client-gone';
 
 const validateRequest = compileRequestValidator<ChatCompletionRequest>(
   CHAT_COMPLETION_REQUEST_SCHEMA,
@@ -41,9 +42,7 @@ export class ChatCompletionsController {
     checkRequestLimits(request, this.limits);
     const identity = newCompletionIdentity(this.models.model.id);
     if (!request.stream) {
-      const abort = new AbortController();
-      reply.raw.once('close', () => abort.abort());
-      const result = await this.chat.complete(request, abort.signal);
+      const result = await this.chat.complete(request, clientGoneSignal(reply));
       await reply.send(toChatCompletionResponse(identity, result));
       return;
     }

@@ -8,6 +8,7 @@ import { newTextCompletionIdentity, TextChunkEncoder, toTextCompletionResponse }
 import { TextCompletionRequest } from './completion.types';
 import { compileRequestValidator } from './request-validator';
 import { SseReply, SseRoute, streamAsSse } from './sse';
+import { clientGoneSignal } from './client-gone';
 
 const validateRequest = compileRequestValidator<TextCompletionRequest>(COMPLETION_REQUEST_SCHEMA);
 
@@ -35,9 +36,7 @@ export class CompletionsController {
     checkRequestLimits(request, this.limits);
     const identity = newTextCompletionIdentity(this.models.model.id);
     if (!request.stream) {
-      const abort = new AbortController();
-      reply.raw.once('close', () => abort.abort());
-      const result = await this.completions.complete(request, abort.signal);
+      const result = await this.completions.complete(request, clientGoneSignal(reply));
       await reply.send(toTextCompletionResponse(identity, result));
       return;
     }

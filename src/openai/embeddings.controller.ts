@@ -5,6 +5,7 @@ import { ApiError } from '../errors/api-error';
 import { EMBEDDING_REQUEST_SCHEMA, EmbeddingRequest } from './embedding-request.schema';
 import { EmbeddingResponse, toEmbeddingResponse } from './embedding.encoder';
 import { compileRequestValidator } from './request-validator';
+import { clientGoneSignal } from './client-gone';
 
 const validateRequest = compileRequestValidator<EmbeddingRequest>(EMBEDDING_REQUEST_SCHEMA);
 
@@ -31,9 +32,7 @@ export class EmbeddingsController {
         'dimensions',
       );
     }
-    const abort = new AbortController();
-    reply.raw.once('close', () => abort.abort());
-    const result = await this.embeddings.embed(request.input, abort.signal);
+    const result = await this.embeddings.embed(request.input, clientGoneSignal(reply));
     return toEmbeddingResponse(result, request.encoding_format);
   }
 }
