@@ -87,6 +87,7 @@ describe('llama-tools-server grammar (CLI)', () => {
     const documents: Record<string, unknown> = {
       '/integer.json': { type: 'integer', minimum: 0 },
       '/pair.json': { type: 'array', prefixItems: [{ $ref: 'integer.json' }, { $ref: 'integer.json' }], items: false },
+      '/huge.json': { enum: ['x'.repeat(1 << 20)] },
     };
 
     beforeAll(async () => {
@@ -126,6 +127,12 @@ describe('llama-tools-server grammar (CLI)', () => {
       expect(result.status).toBe(2);
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(new RegExp(`^unsupported schema: '\\$ref' at '': .*fetching a referenced document failed: '${base}/missing.json': HTTP 404$`, 'm'));
+    });
+
+    it('refuses a document over 1 MiB', async () => {
+      const result = await runAsync(JSON.stringify({ $ref: `${base}/huge.json` }));
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/huge\.json': larger than 1048576 bytes$/m);
     });
 
     it('fetches nothing with --no-fetch-refs', async () => {

@@ -73,6 +73,7 @@ describe('withRemoteDocuments', () => {
         'http://example.com/a.json': { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'integer' },
         'http://example.com/no.json': false,
         'http://example.com/moved.json': { $id: 'http://example.com/elsewhere.json', type: 'string' },
+        'http://example.com/list.json': [1],
       },
     );
     expect(document).toEqual({
@@ -86,6 +87,7 @@ describe('withRemoteDocuments', () => {
           $ref: 'http://example.com/elsewhere.json',
           $defs: { document: { $id: 'http://example.com/elsewhere.json', type: 'string' } },
         },
+        'llama-tools-server:remote:3': { $id: 'http://example.com/list.json', allOf: [[1]] },
       },
     });
   });

@@ -74,10 +74,13 @@ export function withRemoteDocuments(
   return { ...(document as Record<string, unknown>), $defs: { ...defs, ...embedded } };
 }
 
-/** `schema` as a schema resource identified by `uri`. */
+/**
+ * `schema` as a schema resource identified by `uri`; a value that is no schema is kept under
+ * `allOf`, where the converter refuses it (naming its place).
+ */
 function asResource(uri: string, schema: unknown): unknown {
   if (typeof schema === 'boolean') return schema ? { $id: uri } : { $id: uri, not: {} };
-  if (!isObject(schema)) return { $id: uri, not: {} };
+  if (!isObject(schema)) return { $id: uri, allOf: [schema] };
   const { $schema: _dialect, ...rest } = schema;
   const id = typeof rest.$id === 'string' ? resolveUri(rest.$id, uri) : uri;
   if (id === undefined || id.replace(/#$/, '') === uri) return { ...rest, $id: uri };
