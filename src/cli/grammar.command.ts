@@ -37,13 +37,13 @@ export async function grammarCommand(options: GrammarCommandOptions): Promise<vo
     process.stderr.write(`stdin is not JSON: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const remote = options.fetchRefs ? await loadRemoteDocuments(schema, fetchDocument) : { documents: {} };
+  const remote = options.fetchRefs ? await loadRemoteDocuments(schema, fetchDocument) : undefined;
   try {
-    const grammar = schemaToGbnf(schema, { additionalPropertiesDefault: !options.strict, remoteDocuments: options.fetchRefs ? remote.documents : undefined });
+    const grammar = schemaToGbnf(schema, { additionalPropertiesDefault: !options.strict, remoteDocuments: remote?.documents });
     process.stdout.write(grammar);
   } catch (error) {
     if (!(error instanceof SchemaConversionError)) throw error;
-    const fetchFailure = remote.failure ? `; fetching a referenced document failed: ${remote.failure}` : '';
+    const fetchFailure = remote?.failure ? `; fetching a referenced document failed: ${remote.failure}` : '';
     process.stderr.write(`unsupported schema: ${error.message}${fetchFailure}`.replace(/\s*\n\s*/g, ' ') + '\n');
     process.exit(2);
   }
