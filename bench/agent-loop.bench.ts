@@ -15,7 +15,8 @@
  * too). Target (issue #7): turn-10 time to first token through us no worse than direct.
  *
  * Run on demand: `npm run build && npm run bench:agent-loop` (not part of `npm test`).
- * Env: BENCH_REPEATS (default 3), BENCH_TURNS (default 10).
+ * The service is warmed up first (see `warmUp`), as a long-running server is.
+ * Env: BENCH_REPEATS (default 3), BENCH_TURNS (default 10), BENCH_WARM_UP (default 3000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { WEATHER_TOOLS } from './support/cases';
 import { chatCarriesToken, directCarriesToken, firstTokenMs, postJson, postStream, TimedStream } from './support/http';
 import { fmt, markdownTable, median, verdict } from './support/stats';
 import { benchAssets, directBody, machineReport, recordCompletionBodies, startLlamaServer, startService } from './support/stack';
+import { warmUp } from './support/warm-up';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const TURNS = Number(process.env.BENCH_TURNS ?? 10);
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
 
     const service = await startService(assets, llama.baseUrl);
     try {
+      await warmUp(service, turnMessages.map(request));
       const ours = async (turn: number): Promise<TurnSample> => {
         const stream = await postStream(`${service.baseUrl}/v1/chat/completions`, {
           ...request(turnMessages[turn - 1]!),

@@ -10,14 +10,16 @@
  * Throughput = completion tokens of a batch ÷ its wall time. Target (issue #7): ratio ≥ 0.95.
  *
  * Run on demand: `npm run build && npm run bench:concurrency` (not part of `npm test`).
+ * The service is warmed up first (see `warmUp`), as a long-running server is.
  * Env: BENCH_ROUNDS (default 4 batches of 16 requests per side and level), BENCH_MAX_TOKENS (default 32),
- * BENCH_LEVELS (default "1,4,16").
+ * BENCH_LEVELS (default "1,4,16"), BENCH_WARM_UP (default 3000).
  */
 import { performance } from 'node:perf_hooks';
 import { plainChat } from './support/cases';
 import { postJson } from './support/http';
 import { fmt, markdownTable, sum, verdict } from './support/stats';
 import { benchAssets, directBody, machineReport, recordCompletionBodies, startLlamaServer, startService } from './support/stack';
+import { warmUp } from './support/warm-up';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 32);
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
       if (!recorded) throw new Error('no /completion body recorded');
       const service = await startService(assets, llama.baseUrl);
       try {
+        await warmUp(service, [request]);
         const ours = async (seed: number) =>
           (await postJson<{ usage: { completion_tokens: number } }>(`${service.baseUrl}/v1/chat/completions`, { ...request, model: service.modelId, seed }))
             .body.usage.completion_tokens;

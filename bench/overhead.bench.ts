@@ -9,12 +9,14 @@
  * ratio of end-to-end medians. Targets (issue #7): added median < 2 ms, ratio ≤ 1.05.
  *
  * Run on demand: `npm run build && npm run bench:overhead` (not part of `npm test`).
- * Env: BENCH_PAIRS (default 40 per case), BENCH_MAX_TOKENS (default 24).
+ * The service is warmed up first (see `warmUp`), as a long-running server is.
+ * Env: BENCH_PAIRS (default 40 per case), BENCH_MAX_TOKENS (default 24), BENCH_WARM_UP (default 3000).
  */
 import { overheadCases } from './support/cases';
 import { postJson } from './support/http';
 import { fmt, markdownTable, median, percentile, verdict } from './support/stats';
 import { benchAssets, directBody, machineReport, recordCompletionBodies, startLlamaServer, startService } from './support/stack';
+import { warmUp } from './support/warm-up';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 40);
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 24);
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
 
     const service = await startService(assets, llama.baseUrl);
     try {
+      await warmUp(service, cases.map((c) => c.request));
       const rows: Array<Array<string | number>> = [];
       let allMet = true;
       for (const [index, c] of cases.entries()) {

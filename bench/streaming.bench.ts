@@ -10,12 +10,14 @@
  * Target (issue #7): tokens/s ratio (ours ÷ direct) ≥ 0.98.
  *
  * Run on demand: `npm run build && npm run bench:streaming` (not part of `npm test`).
- * Env: BENCH_PAIRS (default 20), BENCH_MAX_TOKENS (default 128).
+ * The service is warmed up first (see `warmUp`), as a long-running server is.
+ * Env: BENCH_PAIRS (default 20), BENCH_MAX_TOKENS (default 128), BENCH_WARM_UP (default 3000).
  */
 import { plainChat } from './support/cases';
 import { chatCarriesToken, directCarriesToken, postStream, TimedStream } from './support/http';
 import { fmt, markdownTable, median, percentile, verdict } from './support/stats';
 import { benchAssets, directBody, machineReport, recordCompletionBodies, startLlamaServer, startService } from './support/stack';
+import { warmUp } from './support/warm-up';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 20);
 const MAX_TOKENS = Number(process.env.BENCH_MAX_TOKENS ?? 128);
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
 
     const service = await startService(assets, llama.baseUrl);
     try {
+      await warmUp(service, [request]);
       const ours = async (seed: number) =>
         streamStats(await postStream(`${service.baseUrl}/v1/chat/completions`, { ...request, model: service.modelId, seed }), chatCarriesToken);
       const direct = async (seed: number) =>
