@@ -106,14 +106,16 @@ export class LlamaClient {
 
   /**
    * `POST /completion` with `stream: true`, on a slot of the scheduler: one emission per SSE
-   * event, completing after the event with `stop: true`. Unsubscribing aborts the upstream request
-   * (or leaves the queue) and frees the slot at once.
+   * event, completing after the event with `stop: true`. Unsubscribing before that event aborts the
+   * upstream request (or leaves the queue); the slot is freed at once either way, and after it the
+   * rest of the answer (the stream's end) is read, not aborted.
    */
   completeStream(body: CompletionRequest): Observable<CompletionResult> {
     return new Observable<CompletionResult>((subscriber) => {
       const abort = new AbortController();
       let lease: SlotLease | undefined;
       let sentAt: number | undefined;
+      let ended = false;
       const parser = createParser({
         onEvent: (event: EventSourceMessage) => {
           const data = JSON.parse(event.data) as CompletionResult | { error: { message: string; code?: number } };
@@ -125,7 +127,10 @@ export class LlamaClient {
             this.options.observer?.firstToken((performance.now() - sentAt) / 1000);
             sentAt = undefined;
           }
-          if (data.stop) this.options.observer?.completionFinished(data);
+          if (data.stop) {
+            ended = true;
+            this.options.observer?.completionFinished(data);
+          }
           subscriber.next(data);
           if (data.stop) subscriber.complete();
         },
@@ -155,8 +160,10 @@ export class LlamaClient {
           if (!abort.signal.aborted) subscriber.error(toUpstreamError(error));
         })
         .finally(() => lease?.release());
+      // after the final event the slot is free and only the stream's end is left to read: reading it
+      // costs less than an abort (a DOMException with a stack, a destroyed socket) per request
       return () => {
-        abort.abort();
+        if (!ended) abort.abort();
         lease?.release();
       };
     });
