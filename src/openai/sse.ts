@@ -40,18 +40,16 @@ export function streamAsSse<E>(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let started = false;
-    let sending: Promise<void> = Promise.resolve();
+    // `send` writes to the socket before it returns (in call order; a slow client's bytes wait in
+    // the socket's buffer), so nothing is chained per event; its promise only settles once written,
+    // and a client gone mid-write is handled by onClose below
     const send = (message: string | { data: unknown }) => {
-      sending = sending
-        .then(() => (reply.sse.isConnected ? reply.sse.send(message) : undefined))
-        // a client gone mid-write is handled by onClose below; the chain must keep resolving
-        .catch(() => undefined);
+      if (reply.sse.isConnected) reply.sse.send(message).catch(() => undefined);
     };
-    const finish = () =>
-      void sending.then(() => {
-        reply.sse.close();
-        resolve();
-      });
+    const finish = () => {
+      reply.sse.close();
+      resolve();
+    };
     const subscription = events.subscribe({
       next: (event) => {
         const first = !started;
