@@ -26,6 +26,53 @@ export async function registerSse(fastify: FastifyInstance): Promise<void> {
 /** The `@fastify/sse` context on a reply of an `SseRoute`. */
 export type SseReply = FastifyReply & { sse: NonNullable<FastifyReply['sse']> };
 
+type SseMessage = string | { data: unknown };
+
+/**
+ * Writes SSE messages through `@fastify/sse` in call order, each to the socket at once. The plugin
+ * waits for `drain` with a listener per write made while the response's buffer is full, so while
+ * one such write waits, later messages wait in a queue here: a slow client costs queued messages,
+ * never piled-up listeners. `close` ends the response once the queue is written.
+ */
+class SseWriter {
+  private readonly queue: SseMessage[] = [];
+  private draining = false;
+  private closed?: () => void;
+
+  constructor(private readonly reply: SseReply) {}
+
+  send(message: SseMessage): void {
+    if (this.draining) this.queue.push(message);
+    else this.write(message);
+  }
+
+  /** Resolves once the response is ended (not when the client is gone meanwhile: see onClose). */
+  close(): Promise<void> {
+    if (!this.draining) {
+      this.reply.sse.close();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => (this.closed = resolve));
+  }
+
+  private write(message: SseMessage): void {
+    if (!this.reply.sse.isConnected) return;
+    // rejects only when the connection closed meanwhile, which the stream's onClose handles
+    const written = this.reply.sse.send(message).catch(() => undefined);
+    if (!this.reply.raw.writableNeedDrain) return;
+    this.draining = true;
+    void written.then(() => this.flush());
+  }
+
+  private flush(): void {
+    this.draining = false;
+    while (!this.draining && this.queue.length > 0) this.write(this.queue.shift()!);
+    if (this.draining || !this.closed) return;
+    this.reply.sse.close();
+    this.closed();
+  }
+}
+
 /**
  * Forwards a stream of events as SSE, each event encoded into zero or more `data:` chunks by
  * `encode` (told whether it is the first event). Nothing is written until the first event (so a
@@ -40,16 +87,10 @@ export function streamAsSse<E>(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let started = false;
-    // `send` writes to the socket before it returns (in call order; a slow client's bytes wait in
-    // the socket's buffer), so nothing is chained per event; its promise only settles once written,
-    // and a client gone mid-write is handled by onClose below
-    const send = (message: string | { data: unknown }) => {
-      if (reply.sse.isConnected) reply.sse.send(message).catch(() => undefined);
-    };
-    const finish = () => {
-      reply.sse.close();
-      resolve();
-    };
+    const writer = new SseWriter(reply);
+    const send = (message: SseMessage) => writer.send(message);
+    // the handler must not return before the response ends: `@fastify/sse` closes it then
+    const finish = () => void writer.close().then(resolve);
     const subscription = events.subscribe({
       next: (event) => {
         const first = !started;
