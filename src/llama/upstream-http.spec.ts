@@ -1,5 +1,5 @@
 import { createServer, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { UpstreamResponseError, UpstreamUnavailableError } from './upstream-errors';
 import { UpstreamHttp } from './upstream-http';
 
@@ -113,5 +113,40 @@ describe('UpstreamHttp', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const again = await http.send(`${base}/json`, { method: 'POST', body: 2 });
     expect(await http.json(again)).toEqual({ echo: 2, auth: null });
+  });
+});
+
+// llama-server closes a kept-alive connection after its `Keep-Alive: timeout=5` hint; a request sent
+// on it just then fails. This fake announces 2 s and never closes on its own, so whoever ends the
+// idle connection, and when, shows on its side.
+describe('UpstreamHttp keep-alive', () => {
+  let server: Server;
+  let clientEnded: Promise<number>;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => res.writeHead(200, { 'keep-alive': 'timeout=2' }).end('{}'));
+    server.keepAliveTimeout = 0;
+    server.on('connection', (socket: Socket) => {
+      clientEnded = new Promise((resolve) => socket.once('end', () => resolve(performance.now())));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("closes an idle pooled connection a second before the server's hint says the server would", async () => {
+    const http = new UpstreamHttp();
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await http.json(await http.send(`${base}/`, { method: 'GET' }));
+    const answered = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const never = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Infinity), 3000)));
+    const idleMs = (await Promise.race([clientEnded, never])) - answered;
+    clearTimeout(timer);
+    expect(idleMs).toBeGreaterThan(900);
+    expect(idleMs).toBeLessThan(1500);
   });
 });

@@ -3,6 +3,12 @@ import { finished } from 'node:stream/promises';
 import { QueueFullError } from './slot-scheduler';
 import { UpstreamResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from './upstream-errors';
 
+/**
+ * The longest a pooled connection stays idle, in ms: under llama-server's keep-alive timeout
+ * (cpp-httplib's `CPPHTTPLIB_KEEPALIVE_TIMEOUT_SECOND`, 5 s), for an upstream that sends no hint.
+ */
+const IDLE_CONNECTION_MS = 4000;
+
 /** One HTTP request to llama-server. */
 export interface UpstreamRequest {
   method: 'GET' | 'POST';
@@ -22,15 +28,21 @@ export interface UpstreamRequest {
 /**
  * The HTTP transport to llama-server: Node's `http` client over one keep-alive connection pool
  * (cheaper than `fetch`: measured against llama-server, `fetch` took 1.6 ms of CPU per
- * non-streamed request, this 0.66 ms); idle pooled connections close by llama-server's
- * `Keep-Alive` timeout hint and never keep the process alive. Answers are read as UTF-8 text.
+ * non-streamed request, this 0.66 ms); idle pooled connections close 1 s before llama-server's
+ * `Keep-Alive: timeout=5` hint says it closes them, and never keep the process alive. Answers are
+ * read as UTF-8 text.
  *
  * Errors: `UpstreamUnavailableError` when llama-server cannot be reached or the connection breaks
  * (an abort through `signal` included: the caller knows why it aborted); `UpstreamResponseError`
  * (llama-server's status and its `error.message`) for an error status.
  */
 export class UpstreamHttp {
-  private readonly pooled = new Agent({ keepAlive: true });
+  // Node applies a server's `Keep-Alive: timeout=N` hint (closing an idle connection after N − 1 s)
+  // only when the agent has a `timeout` of its own (`Agent.prototype.keepSocketAlive`); without one
+  // a pooled connection stays until llama-server closes it, and a request sent on it just then fails
+  // with "socket hang up" (measured: 2 of 60 requests sent 4.97 to 5.03 s after the previous one).
+  // On a request in flight the timeout only emits 'timeout', which nothing here listens for.
+  private readonly pooled = new Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
   private readonly single = new Agent({ keepAlive: false });
 
   /** Sends `init` to `url` and resolves with the answer's head once its status is a success. */
