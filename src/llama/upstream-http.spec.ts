@@ -122,9 +122,18 @@ describe('UpstreamHttp', () => {
 describe('UpstreamHttp keep-alive', () => {
   let server: Server;
   let clientEnded: Promise<number>;
+  let served = 0;
 
   beforeAll(async () => {
-    server = createServer((_req, res) => res.writeHead(200, { 'keep-alive': 'timeout=2' }).end('{}'));
+    const requestsOn = new WeakMap<Socket, number>();
+    server = createServer((req, res) => {
+      const count = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, count);
+      served++;
+      // closes a kept-alive connection as the next request arrives, as a server timing it out then does
+      if (req.url === '/closes-reused' && count > 1) return req.socket.destroy();
+      res.writeHead(200, { 'keep-alive': 'timeout=2' }).end(JSON.stringify({ count }));
+    });
     server.keepAliveTimeout = 0;
     server.on('connection', (socket: Socket) => {
       clientEnded = new Promise((resolve) => socket.once('end', () => resolve(performance.now())));
@@ -148,5 +157,14 @@ describe('UpstreamHttp keep-alive', () => {
     clearTimeout(timer);
     expect(idleMs).toBeGreaterThan(900);
     expect(idleMs).toBeLessThan(1500);
+  });
+
+  it('sends a request once more on a connection of its own when the server closes the pooled one', async () => {
+    const http = new UpstreamHttp();
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/closes-reused`;
+    expect(await http.json(await http.send(url, { method: 'POST', body: 1 }))).toEqual({ count: 1 });
+    served = 0;
+    expect(await http.json(await http.send(url, { method: 'POST', body: 2 }))).toEqual({ count: 1 });
+    expect(served).toBe(2);
   });
 });

@@ -29,8 +29,9 @@ export interface UpstreamRequest {
  * The HTTP transport to llama-server: Node's `http` client over one keep-alive connection pool
  * (cheaper than `fetch`: measured against llama-server, `fetch` took 1.6 ms of CPU per
  * non-streamed request, this 0.66 ms); idle pooled connections close 1 s before llama-server's
- * `Keep-Alive: timeout=5` hint says it closes them, and never keep the process alive. Answers are
- * read as UTF-8 text.
+ * `Keep-Alive: timeout=5` hint says it closes them, and never keep the process alive; a request on
+ * a pooled connection that llama-server closes before answering is sent once more on a connection
+ * of its own. Answers are read as UTF-8 text.
  *
  * Errors: `UpstreamUnavailableError` when llama-server cannot be reached or the connection breaks
  * (an abort through `signal` included: the caller knows why it aborted); `UpstreamResponseError`
@@ -54,11 +55,38 @@ export class UpstreamHttp {
       headers['content-length'] = Buffer.byteLength(payload);
     }
     if (init.apiKey) headers.authorization = `Bearer ${init.apiKey}`;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    let response: IncomingMessage;
+    try {
+      response = await this.exchange(url, init, headers, payload, init.stream ? this.single : this.pooled);
+    } catch (error) {
+      if (!(error instanceof ClosedPooledConnectionError)) throw error;
+      response = await this.exchange(url, init, headers, payload, this.single);
+    }
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      throw new UpstreamResponseError(status, upstreamMessage(await readText(response)));
+    }
+    return response;
+  }
+
+  /**
+   * One request on `agent`, resolving with the answer's head. A pooled connection that breaks
+   * before any answer (`ECONNRESET`, "socket hang up") rejects with `ClosedPooledConnectionError`:
+   * llama-server closed it as the request went out, as any keep-alive server may, and the caller
+   * sends it once more on a connection of its own (the way Node's `request.reusedSocket` docs
+   * advise).
+   */
+  private exchange(
+    url: string,
+    init: UpstreamRequest,
+    headers: OutgoingHttpHeaders,
+    payload: string | undefined,
+    agent: Agent,
+  ): Promise<IncomingMessage> {
+    return new Promise<IncomingMessage>((resolve, reject) => {
       const signal = init.signal;
       if (signal?.aborted) return reject(toUpstreamError(signal.reason));
       let answer: IncomingMessage | undefined;
-      const agent = init.stream ? this.single : this.pooled;
       const outgoing = request(url, { method: init.method, headers, agent }, (incoming) => {
         answer = incoming;
         resolve(incoming);
@@ -69,14 +97,12 @@ export class UpstreamHttp {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.once('close', () => signal?.removeEventListener('abort', onAbort));
-      outgoing.on('error', (error) => reject(toUpstreamError(error)));
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        const closedPooled = outgoing.reusedSocket && !answer && !signal?.aborted && error.code === 'ECONNRESET';
+        reject(closedPooled ? new ClosedPooledConnectionError() : toUpstreamError(error));
+      });
       outgoing.end(payload);
     });
-    const status = response.statusCode ?? 0;
-    if (status < 200 || status >= 300) {
-      throw new UpstreamResponseError(status, upstreamMessage(await readText(response)));
-    }
-    return response;
   }
 
   /** The answer's body parsed as JSON. */
@@ -111,6 +137,9 @@ export class UpstreamHttp {
     }
   }
 }
+
+/** A reused keep-alive connection closed by the server before any answer (see `exchange`). */
+class ClosedPooledConnectionError extends Error {}
 
 async function readText(response: IncomingMessage): Promise<string> {
   response.setEncoding('utf8');
