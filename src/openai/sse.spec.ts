@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('streamAsSse to a slow client', () => {
   let fastify: FastifyInstance;
   let baseUrl: string;
-  /** Per request: the most `drain` listeners its response had at once, and when its handler returned. */
+  /** Of the latest request: the most `drain` listeners its response had at once, and its handler's promise. */
   let drainListeners: number;
   let handled: Promise<void>;
 

@@ -26,53 +26,6 @@ export async function registerSse(fastify: FastifyInstance): Promise<void> {
 /** The `@fastify/sse` context on a reply of an `SseRoute`. */
 export type SseReply = FastifyReply & { sse: NonNullable<FastifyReply['sse']> };
 
-type SseMessage = string | { data: unknown };
-
-/**
- * Writes SSE messages through `@fastify/sse` in call order, each to the socket at once. The plugin
- * waits for `drain` with a listener per write made while the response's buffer is full, so while
- * one such write waits, later messages wait in a queue here: a slow client costs queued messages,
- * never piled-up listeners. `close` ends the response once the queue is written.
- */
-class SseWriter {
-  private readonly queue: SseMessage[] = [];
-  private draining = false;
-  private closed?: () => void;
-
-  constructor(private readonly reply: SseReply) {}
-
-  send(message: SseMessage): void {
-    if (this.draining) this.queue.push(message);
-    else this.write(message);
-  }
-
-  /** Resolves once the response is ended (not when the client is gone meanwhile: see onClose). */
-  close(): Promise<void> {
-    if (!this.draining) {
-      this.reply.sse.close();
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => (this.closed = resolve));
-  }
-
-  private write(message: SseMessage): void {
-    if (!this.reply.sse.isConnected) return;
-    // rejects only when the connection closed meanwhile, which the stream's onClose handles
-    const written = this.reply.sse.send(message).catch(() => undefined);
-    if (!this.reply.raw.writableNeedDrain) return;
-    this.draining = true;
-    void written.then(() => this.flush());
-  }
-
-  private flush(): void {
-    this.draining = false;
-    while (!this.draining && this.queue.length > 0) this.write(this.queue.shift()!);
-    if (this.draining || !this.closed) return;
-    this.reply.sse.close();
-    this.closed();
-  }
-}
-
 /**
  * Forwards a stream of events as SSE, each event encoded into zero or more `data:` chunks by
  * `encode` (told whether it is the first event). Nothing is written until the first event (so a
@@ -87,10 +40,20 @@ export function streamAsSse<E>(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let started = false;
-    const writer = new SseWriter(reply);
-    const send = (message: SseMessage) => writer.send(message);
-    // the handler must not return before the response ends: `@fastify/sse` closes it then
-    const finish = () => void writer.close().then(resolve);
+    // one write at a time: `@fastify/sse` waits for `drain` with a listener per write made while the
+    // response's buffer is full, so writes issued at once pile listeners up for a slow client
+    let sending: Promise<void> = Promise.resolve();
+    const send = (message: string | { data: unknown }) => {
+      sending = sending
+        .then(() => (reply.sse.isConnected ? reply.sse.send(message) : undefined))
+        // a client gone mid-write is handled by onClose below; the chain must keep resolving
+        .catch(() => undefined);
+    };
+    const finish = () =>
+      void sending.then(() => {
+        reply.sse.close();
+        resolve();
+      });
     const subscription = events.subscribe({
       next: (event) => {
         const first = !started;
