@@ -194,6 +194,8 @@ describe('tool calls on the tiny Qwen2.5-template model (Hermes format)', () => 
       stream.on('chunk', (chunk) => chunks.push(chunk));
       const final = await stream.finalChatCompletion();
       for (const chunk of chunks) expectOpenAISchema('CreateChatCompletionStreamResponse', chunk);
+      expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: null });
+      expect(chunks.some((chunk) => chunk.choices[0]?.delta.content === '')).toBe(false);
       const callDeltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
       const firsts = callDeltas.filter((delta) => delta.id !== undefined);
       for (const first of firsts) {

@@ -39,7 +39,7 @@ describe('chat completion encoding', () => {
       ...encoder.encode({ type: 'done', finishReason: 'length', usage }),
     ];
     expect(chunks.map((chunk) => chunk.choices[0]?.delta ?? null)).toEqual([
-      { role: 'assistant', content: '' },
+      { role: 'assistant', content: null },
       { content: 'a' },
       {},
       null,

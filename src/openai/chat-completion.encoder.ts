@@ -59,7 +59,7 @@ export function toChatCompletionResponse(
 
 /**
  * Encodes a chat stream as OpenAI `CreateChatCompletionStreamResponse` chunks, the way OpenAI does:
- * a first chunk with `delta.role`, one chunk per content (or `reasoning_content`) piece; a tool
+ * a first chunk with `delta.role` (and `content: null`), one chunk per content (or `reasoning_content`) piece; a tool
  * call's first chunk carries `index`, `id`, `type` and `function.name` with `arguments: ""`, later
  * ones `index` and an arguments fragment; then a chunk with `finish_reason`, and with
  * `stream_options.include_usage` a last chunk with `choices: []` and `usage` (every earlier chunk
@@ -72,9 +72,14 @@ export class ChatChunkEncoder {
     private readonly includeUsage: boolean,
   ) {}
 
-  /** The opening chunk, sent before any content. */
+  /**
+   * The opening chunk, sent before anything is generated: `{ role: "assistant", content: null }`, as
+   * llama.cpp's server sends it (tools/server/server-task.cpp). `null`, not `""`, because the answer
+   * may turn out to be only tool calls, whose message OpenAI gives `content: null`; a client such as
+   * the Vercel AI SDK opens a text part for any non-null `content`.
+   */
   start(): ChatCompletionChunk {
-    return this.chunk({ role: 'assistant', content: '' }, null);
+    return this.chunk({ role: 'assistant', content: null }, null);
   }
 
   /** The chunks for one stream event. */

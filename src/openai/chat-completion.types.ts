@@ -122,7 +122,7 @@ export interface ToolCallChunk {
 /** `ChatCompletionStreamResponseDelta`, plus `reasoning_content`. */
 export interface ChatCompletionDelta {
   role?: 'assistant';
-  content?: string;
+  content?: string | null;
   reasoning_content?: string;
   tool_calls?: ToolCallChunk[];
 }
