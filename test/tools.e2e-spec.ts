@@ -119,6 +119,38 @@ describe('tool calls on the tiny Qwen2.5-template model (Hermes format)', () => 
     expect(finishes.filter((finish) => finish === 'tool_calls').length).toBe(SEEDS.length);
   }, 120_000);
 
+  it('calls a function without parameters with {}, and one whose schema has no type with an object', async () => {
+    const shapes: OpenAI.ChatCompletionFunctionTool[] = [
+      { type: 'function', function: { name: 'now' } },
+      { type: 'function', function: { name: 'ping', parameters: {} } },
+      {
+        type: 'function',
+        function: {
+          name: 'count',
+          parameters: { properties: { n: { type: 'integer', minimum: 0, maximum: 9 } }, additionalProperties: false },
+        },
+      },
+    ];
+    for (const seed of SEEDS.slice(0, 5)) {
+      for (const name of ['now', 'ping', 'count']) {
+        const completion = await client.chat.completions.create({
+          model: 'm',
+          messages,
+          tools: shapes,
+          tool_choice: { type: 'function', function: { name } },
+          parallel_tool_calls: false,
+          max_tokens: 100,
+          seed,
+        });
+        const [choice] = completion.choices;
+        expect(choice.finish_reason).toBe('tool_calls');
+        const args: unknown = JSON.parse(functionCalls(choice.message.tool_calls)[0].function.arguments);
+        if (name === 'count') expect([{}, ...Array.from({ length: 10 }, (_, n) => ({ n }))]).toContainEqual(args);
+        else expect(args).toEqual({});
+      }
+    }
+  }, 120_000);
+
   it('parallel calls: 1…n valid calls; a call cut off by max_tokens is never returned', async () => {
     const finishes = await outcomes({ tool_choice: 'required', parallel_tool_calls: true });
     expect(finishes.every((finish) => finish === 'tool_calls' || finish === 'length')).toBe(true);

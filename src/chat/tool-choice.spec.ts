@@ -1,6 +1,7 @@
 import { ApiError } from '../errors/api-error';
 import { ChatCompletionRequest, ToolDefinition } from '../openai/chat-completion.types';
 import { toToolRequest } from './tool-choice';
+import { NO_PARAMETERS } from './tool-parameters';
 
 describe('tools and tool_choice', () => {
   const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -15,9 +16,9 @@ describe('tools and tool_choice', () => {
     expect(toToolRequest(request({ tools: [], tool_choice: 'none' }))).toBeUndefined();
   });
 
-  it('defaults to auto and parallel calls, and parameters to {}', () => {
+  it('defaults to auto and parallel calls, and parameters to none', () => {
     expect(toToolRequest(request({ tools: [tool('f')] }))).toEqual({
-      tools: [{ name: 'f', parameters: {} }],
+      tools: [{ name: 'f', parameters: NO_PARAMETERS }],
       choice: { mode: 'auto' },
       parallel: true,
     });
@@ -41,6 +42,7 @@ describe('tools and tool_choice', () => {
     [{ tools: [tool('f')], tool_choice: { type: 'allowed_tools' } }, 'tool_choice'],
     [{ tool_choice: 'required' }, 'tool_choice'],
     [{ tools: [tool('f'), tool('f')] }, 'tools[1].function.name'],
+    [{ tools: [tool('f'), tool('g', { type: 'string' })] }, 'tools[1].function.parameters'],
   ])('refuses %j naming %s', (extra, param) => {
     expect(() => toToolRequest(request(extra as Partial<ChatCompletionRequest>))).toThrow(
       expect.objectContaining({ param, status: 400 }) as unknown as ApiError,

@@ -1,6 +1,7 @@
 import { ApiError } from '../errors/api-error';
 import { ChatCompletionRequest } from '../openai/chat-completion.types';
 import { ToolChoice, ToolSpec } from '../tool-formats/tool-format';
+import { toArgumentsSchema } from './tool-parameters';
 
 /** The tool part of a chat request, normalised (per OpenAI Chat Completions `tools`, `tool_choice`). */
 export interface ToolRequest {
@@ -14,15 +15,17 @@ export interface ToolRequest {
  * Normalises `tools`, `tool_choice` and `parallel_tool_calls`. Without tools the result is
  * `undefined` (plain chat); `tool_choice` defaults to `auto` with tools, as OpenAI does.
  *
- * @throws ApiError 400 for duplicate tool names, `tool_choice` without tools (other than `none`),
- *   a named function that is not among the tools, or a `tool_choice` form this service does not
- *   support (never silently downgraded)
+ * Each tool's `parameters` become the schema of its arguments ({@link toArgumentsSchema}).
+ *
+ * @throws ApiError 400 for function parameters that admit no object, duplicate tool names,
+ *   `tool_choice` without tools (other than `none`), a named function that is not among the tools,
+ *   or a `tool_choice` form this service does not support (never silently downgraded)
  */
 export function toToolRequest(request: ChatCompletionRequest): ToolRequest | undefined {
-  const tools: ToolSpec[] = (request.tools ?? []).map((tool) => ({
+  const tools: ToolSpec[] = (request.tools ?? []).map((tool, index) => ({
     name: tool.function.name,
     ...(tool.function.description !== undefined ? { description: tool.function.description } : {}),
-    parameters: tool.function.parameters ?? {},
+    parameters: toArgumentsSchema(tool.function.parameters, `tools[${index}].function.parameters`),
     ...(tool.function.strict === true ? { strict: true } : {}),
   }));
   const names = new Set<string>();

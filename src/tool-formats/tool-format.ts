@@ -4,7 +4,10 @@
  * here imports from `@nestjs/*`.
  */
 
-/** A function tool, per OpenAI `ChatCompletionTool.function` (`parameters` defaults to `{}`). */
+/**
+ * A function tool, per OpenAI `ChatCompletionTool.function`; `parameters` is the JSON Schema of the
+ * call's arguments, always an object schema (`src/chat/tool-parameters.ts`).
+ */
 export interface ToolSpec {
   name: string;
   description?: string;
