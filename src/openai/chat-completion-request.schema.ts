@@ -71,11 +71,12 @@ const responseFormat = {
 
 /**
  * Sampling fields OpenAI's Chat Completions and (legacy) Completions requests share, with OpenAI's
- * ranges (`max_tokens`, `temperature`, `top_p`, `n`, `stop`, `seed`, penalties, `logit_bias`,
+ * ranges (`max_tokens` at least 1, as OpenAI and vLLM have it: llama-server would still generate one
+ * token for `n_predict: 0`; `temperature`, `top_p`, `n`, `stop`, `seed`, penalties, `logit_bias`,
  * `stream`, `stream_options`).
  */
 export const OPENAI_SAMPLING_PROPERTIES = {
-  max_tokens: nullable({ type: 'integer', minimum: 0 }),
+  max_tokens: nullable({ type: 'integer', minimum: 1 }),
   temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
   top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
   n: nullable({ type: 'integer', minimum: 1, maximum: 128 }),
@@ -156,7 +157,7 @@ export const CHAT_COMPLETION_REQUEST_SCHEMA = {
         ],
       },
     },
-    max_completion_tokens: nullable({ type: 'integer', minimum: 0 }),
+    max_completion_tokens: nullable({ type: 'integer', minimum: 1 }),
     ...OPENAI_SAMPLING_PROPERTIES,
     tools: {
       type: 'array',

@@ -49,6 +49,8 @@ describe('chat completion request validation', () => {
     [{ messages: [user], temperature: 3 }, 'invalid_value', 'temperature'],
     [{ messages: [user], temperature: 'hot' }, 'invalid_type', 'temperature'],
     [{ messages: [user], max_tokens: 1.5 }, 'invalid_type', 'max_tokens'],
+    [{ messages: [user], max_tokens: 0 }, 'invalid_value', 'max_tokens'],
+    [{ messages: [user], max_completion_tokens: 0 }, 'invalid_value', 'max_completion_tokens'],
     [{ messages: [user], stop: [1] }, 'invalid_type', 'stop[0]'],
     [{ messages: [user], logit_bias: { abc: 1 } }, 'invalid_value', 'logit_bias'],
     [[], 'invalid_type', null],
