@@ -13,8 +13,9 @@
  *   - README.md     what the files are and how to regenerate them.
  * With --check nothing is written; exits 1 if any of those files is out of date.
  *
- * The only change to the schemas themselves is translating OpenAPI 3.0 `nullable: true`
- * (not a JSON Schema keyword) into its 2020-12 equivalent; see nullableToJsonSchema.
+ * The only changes to the schemas themselves are translating OpenAPI 3.0 `nullable: true`
+ * (not a JSON Schema keyword) into its 2020-12 equivalent (see nullableToJsonSchema) and draft
+ * 2019-09's `$recursiveRef` into a plain `$ref` (see recursiveRefsToRefs).
  * Other OpenAPI-only keywords (x-*, discriminator, example) are kept and handled by the
  * validator's options (test/support/openai-schemas.ts).
  */
@@ -30,6 +31,8 @@ const ROOTS = [
   'CreateEmbeddingResponse',
   'ErrorResponse',
   'ListModelsResponse',
+  'Response',
+  'ResponseStreamEvent',
 ];
 const SCHEMA_ID = 'urn:llama-tools-server:test:openai-schemas';
 const COMPONENT_REF = /^#\/components\/schemas\/([^/]+)$/;
@@ -96,6 +99,27 @@ function nullableToJsonSchema(schema) {
   return { anyOf: [rest, { type: 'null' }] };
 }
 
+/**
+ * Draft 2019-09's `$recursiveAnchor: true` / `$recursiveRef: "#"` (which OpenAPI 3.1 allows, and
+ * Ajv2020 rejects) inside component `name`: nothing extends these schemas dynamically, so the
+ * recursive ref is a plain `$ref` to the component itself and the anchor is dropped.
+ */
+function recursiveRefsToRefs(value, name) {
+  if (Array.isArray(value)) return value.map((v) => recursiveRefsToRefs(v, name));
+  if (value === null || typeof value !== 'object') return value;
+  const out = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '$recursiveAnchor') continue;
+    if (key === '$recursiveRef') {
+      if (v !== '#') throw new Error(`unsupported $recursiveRef ${v} in ${name}`);
+      out.$ref = `#/$defs/${name}`;
+    } else {
+      out[key] = recursiveRefsToRefs(v, name);
+    }
+  }
+  return out;
+}
+
 /** Reads "repository R, commit C, YYYY-MM-DD" from the README that accompanies the spec. */
 function readSource() {
   const readme = readFileSync(join(srcDir, 'README.md'), 'utf8').replace(/\s+/g, ' ');
@@ -115,7 +139,7 @@ function build() {
     if (name in defs) continue;
     if (!(name in components)) throw new Error(`components.schemas.${name} not found in ${input}`);
     const found = new Set();
-    defs[name] = transform(components[name], found);
+    defs[name] = recursiveRefsToRefs(transform(components[name], found), name);
     queue.push(...found);
   }
   const source = {
@@ -153,7 +177,8 @@ runs without the full spec.
 
 Changes from the spec: \`#/components/schemas/X\` refs become \`#/$defs/X\`; OpenAPI 3.0
 \`nullable: true\` becomes \`type: [T, "null"]\` (with \`null\` added to any \`enum\`) or, beside
-\`$ref\`, \`anyOf: [..., {"type": "null"}]\`; keys are sorted. OpenAPI-only keywords (\`x-*\`,
+\`$ref\`, \`anyOf: [..., {"type": "null"}]\`; draft 2019-09's \`$recursiveRef: "#"\` becomes a \`$ref\` to
+its own component (and \`$recursiveAnchor\` is dropped); keys are sorted. OpenAPI-only keywords (\`x-*\`,
 \`discriminator\`, \`example\`) are kept and handled by the Ajv options in the support module.
 
 Regenerate (needs the spec at \`../shared/openai/openapi.json\`, or pass its path):

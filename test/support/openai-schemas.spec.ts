@@ -127,4 +127,16 @@ describe('validateOpenAISchema / expectOpenAISchema', () => {
       usage: { prompt_tokens: 2, total_tokens: 2 },
     });
   });
+
+  it('checks a Responses stream event against the branch its type names', () => {
+    const delta = { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'a' };
+    expectOpenAISchema('ResponseStreamEvent', { ...delta, logprobs: [], sequence_number: 3 });
+    expect(validateOpenAISchema('ResponseStreamEvent', { ...delta, sequence_number: 3 }).errors).toEqual([
+      expect.stringContaining("must have required property 'logprobs'"),
+    ]);
+    expect(validateOpenAISchema('ResponseStreamEvent', { type: 'response.made_up', sequence_number: 0 })).toEqual({
+      valid: false,
+      errors: ['/type "response.made_up" is no ResponseStreamEvent type'],
+    });
+  });
 });

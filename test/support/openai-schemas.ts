@@ -23,6 +23,8 @@ export const OPENAI_SCHEMA_NAMES = [
   'CreateEmbeddingResponse',
   'ErrorResponse',
   'ListModelsResponse',
+  'Response',
+  'ResponseStreamEvent',
 ] as const;
 
 /**
@@ -32,7 +34,10 @@ export const OPENAI_SCHEMA_NAMES = [
  * - `CreateCompletionResponse`: a `POST /v1/completions` body;
  * - `CreateEmbeddingResponse`: a `POST /v1/embeddings` body;
  * - `ErrorResponse`: any error body, `{ error: { message, type, param, code } }`;
- * - `ListModelsResponse`: a `GET /v1/models` body.
+ * - `ListModelsResponse`: a `GET /v1/models` body;
+ * - `Response`: a non-streamed `POST /v1/responses` body;
+ * - `ResponseStreamEvent`: one `data:` event of a streamed response (checked against the branch of
+ *   the union its `type` names).
  */
 export type OpenAISchemaName = (typeof OPENAI_SCHEMA_NAMES)[number];
 
@@ -48,10 +53,23 @@ export interface OpenAISchemaResult {
  * they are registered as annotations and Ajv stays in strict mode for everything else
  * (an unexpected keyword from a future regeneration fails loudly at compile time).
  */
-const ANNOTATION_KEYWORDS = ['example', 'x-oaiMeta', 'x-oaiTypeLabel', 'x-source', 'x-stainless-const'];
+const ANNOTATION_KEYWORDS = [
+  // OpenAPI's `discriminator` only names the property that tells a `oneOf`'s branches apart: the
+  // `oneOf` beside it decides what is valid (Ajv's own discriminator support needs every branch
+  // to declare that property directly, which the Responses schemas' `allOf` branches do not)
+  'discriminator',
+  'example',
+  'x-oaiExpandable',
+  'x-oaiMeta',
+  'x-oaiSupportedSDKs',
+  'x-oaiTypeLabel',
+  'x-source',
+  'x-stainless-const',
+  'x-stainless-skip',
+];
 
 let compiled: { ajv: Ajv2020; id: string } | undefined;
-const validators = new Map<OpenAISchemaName, ValidateFunction>();
+const validators = new Map<string, ValidateFunction>();
 
 function loadAjv(): { ajv: Ajv2020; id: string } {
   if (compiled) return compiled;
@@ -61,9 +79,6 @@ function loadAjv(): { ajv: Ajv2020; id: string } {
     // The spec declares `properties`/`required` without `type: "object"` and uses type
     // unions; strictTypes would only log about this, so it is off. Other strict checks stay on.
     strictTypes: false,
-    // Ajv implements OpenAPI's `discriminator` (without `mapping`) as a shortcut for the oneOf
-    // it sits beside, with clearer errors; what is valid is unchanged.
-    discriminator: true,
   });
   addFormats(ajv);
   // Spec formats Ajv does not know; both qualify numbers.
@@ -75,7 +90,21 @@ function loadAjv(): { ajv: Ajv2020; id: string } {
   return compiled;
 }
 
-function getValidator(name: OpenAISchemaName): ValidateFunction {
+/**
+ * The `$defs` name of the `ResponseStreamEvent` branch whose `type` is `type`, or undefined. The
+ * union is validated branch by branch this way: against the whole `anyOf`, an invalid event fails
+ * every branch and its own error drowns among some sixty others.
+ */
+function streamEventSchemaName(type: unknown): string | undefined {
+  const { ajv, id } = loadAjv();
+  type Def = { anyOf?: Array<{ $ref: string }>; properties?: { type?: { enum?: unknown[] } } };
+  const { $defs: defs } = ajv.getSchema(id)!.schema as { $defs: Record<string, Def> };
+  return defs.ResponseStreamEvent.anyOf!
+    .map((branch) => branch.$ref.replace('#/$defs/', ''))
+    .find((name) => defs[name].properties?.type?.enum?.includes(type));
+}
+
+function getValidator(name: string): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
     const { ajv, id } = loadAjv();
@@ -95,7 +124,14 @@ function formatError(e: ErrorObject): string {
  * Never throws for invalid data; returns `{ valid, errors }` with one formatted line per error.
  */
 export function validateOpenAISchema(name: OpenAISchemaName, value: unknown): OpenAISchemaResult {
-  const validate = getValidator(name);
+  let schemaName: string = name;
+  if (name === 'ResponseStreamEvent') {
+    const type = (value as { type?: unknown } | null)?.type;
+    const branch = streamEventSchemaName(type);
+    if (!branch) return { valid: false, errors: [`/type ${JSON.stringify(type)} is no ResponseStreamEvent type`] };
+    schemaName = branch;
+  }
+  const validate = getValidator(schemaName);
   const valid = validate(value) as boolean;
   return { valid, errors: valid ? [] : (validate.errors ?? []).map(formatError) };
 }
