@@ -66,3 +66,46 @@ describe('streamAsSse to a slow client', () => {
     await expect(handled).resolves.toBeUndefined();
   });
 });
+
+describe('streamAsSse with a protocol of its own', () => {
+  let fastify: FastifyInstance;
+  let baseUrl: string;
+  const protocol = {
+    eventOf: (data: unknown) => (data as { type: string }).type,
+    done: null,
+    failure: (error: unknown) => ({ type: 'error', message: (error as Error).message }),
+  };
+
+  beforeAll(async () => {
+    fastify = Fastify();
+    await registerSse(fastify);
+    fastify.post<{ Querystring: { throwAt?: string } }>('/stream', { config: { sse: 'manual' } }, (request, reply) => {
+      const throwAt = Number(request.query.throwAt ?? -1);
+      const encode = (index: number) => {
+        if (index === throwAt) throw new Error(`cannot encode event ${index}`);
+        return [{ type: 'item', index }];
+      };
+      return streamAsSse(range(0, 3), encode, reply as SseReply, protocol);
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => fastify.close());
+
+  const post = async (query = '') => (await fetch(`${baseUrl}/stream${query}`, { method: 'POST' })).text();
+
+  it('names each event and writes no [DONE]', async () => {
+    expect(await post()).toBe(
+      [0, 1, 2].map((index) => `event: item\ndata: {"type":"item","index":${index}}\n\n`).join(''),
+    );
+  });
+
+  it('ends the stream with the failure event when the encoder throws, and keeps serving', async () => {
+    expect(await post('?throwAt=1')).toBe(
+      'event: item\ndata: {"type":"item","index":0}\n\n' +
+        'event: error\ndata: {"type":"error","message":"cannot encode event 1"}\n\n',
+    );
+    expect(await post()).toContain('"index":2');
+  });
+});
