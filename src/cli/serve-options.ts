@@ -122,12 +122,12 @@ export function withServeOptions<T>(yargs: Argv<T>) {
     .option('max-tokens-limit', {
       type: 'number',
       default: DEFAULT_REQUEST_LIMITS.maxTokens,
-      describe: 'largest max_tokens / max_completion_tokens a request may ask for',
+      describe: 'largest max_tokens / max_completion_tokens / max_output_tokens a request may ask for',
     })
     .option('max-messages', {
       type: 'number',
       default: DEFAULT_REQUEST_LIMITS.maxMessages,
-      describe: 'most messages in one request',
+      describe: 'most messages (or Responses input items) in one request',
     })
     .option('max-tools', {
       type: 'number',
@@ -137,7 +137,7 @@ export function withServeOptions<T>(yargs: Argv<T>) {
     .option('max-schema-size', {
       type: 'number',
       default: DEFAULT_REQUEST_LIMITS.maxSchemaBytes,
-      describe: 'largest JSON Schema of one tool or response_format, in bytes of JSON',
+      describe: 'largest JSON Schema of one tool or response_format / text.format, in bytes of JSON',
     })
     .check((argv) => {
       if (!argv.model && !argv.endpoint) throw new Error('either --model or --endpoint is required');

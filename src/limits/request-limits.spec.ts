@@ -1,5 +1,12 @@
 import { ApiError } from '../errors/api-error';
-import { checkRequestLimits, DEFAULT_REQUEST_LIMITS, RequestLimits, requestLimitsOf } from './request-limits';
+import {
+  checkRequestLimits,
+  checkResponseRequestLimits,
+  DEFAULT_REQUEST_LIMITS,
+  LimitedResponseRequest,
+  RequestLimits,
+  requestLimitsOf,
+} from './request-limits';
 
 describe('checkRequestLimits', () => {
   const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, maxTokens: 100, maxMessages: 2, maxTools: 1, maxSchemaBytes: 64 };
@@ -70,5 +77,25 @@ describe('checkRequestLimits', () => {
   it('fills unset limits with the defaults', () => {
     expect(requestLimitsOf({ limits: { maxTools: 3 } })).toEqual({ ...DEFAULT_REQUEST_LIMITS, maxTools: 3 });
     expect(requestLimitsOf({})).toEqual(DEFAULT_REQUEST_LIMITS);
+  });
+});
+
+describe('checkResponseRequestLimits', () => {
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, maxTokens: 100, maxMessages: 2, maxTools: 1, maxSchemaBytes: 64 };
+  const big = { type: 'object', description: 'x'.repeat(100) };
+  const check = (request: LimitedResponseRequest) => () => checkResponseRequestLimits(request, limits);
+
+  it('passes a request within every limit, a string input included', () => {
+    expect(check({ input: 'x'.repeat(1000), max_output_tokens: 100, tools: [{ parameters: { type: 'object' } }] })).not.toThrow();
+  });
+
+  it.each<[LimitedResponseRequest, string, string]>([
+    [{ input: 'x', max_output_tokens: 101 }, 'integer_above_max_value', 'max_output_tokens'],
+    [{ input: [{}, {}, {}] }, 'array_above_max_length', 'input'],
+    [{ input: 'x', tools: [{}, {}] }, 'array_above_max_length', 'tools'],
+    [{ input: 'x', tools: [{ parameters: big }] }, 'schema_above_max_size', 'tools[0].parameters'],
+    [{ input: 'x', text: { format: { type: 'json_schema', schema: big } } }, 'schema_above_max_size', 'text.format.schema'],
+  ])('refuses %j with %s naming %s', (request, code, param) => {
+    expect(check(request)).toThrow(expect.objectContaining({ status: 400, code, param }) as unknown as ApiError);
   });
 });

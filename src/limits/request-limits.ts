@@ -8,13 +8,16 @@ import { ApiError } from '../errors/api-error';
 export interface RequestLimits {
   /** Largest request body, in bytes (`--max-body-size`); larger bodies get 413 `payload_too_large`. */
   maxBodyBytes: number;
-  /** Largest `max_tokens` / `max_completion_tokens` (`--max-tokens-limit`). */
+  /** Largest `max_tokens` / `max_completion_tokens` / `max_output_tokens` (`--max-tokens-limit`). */
   maxTokens: number;
-  /** Most entries of `messages` (`--max-messages`). */
+  /** Most entries of `messages`, or of a Responses `input` (`--max-messages`). */
   maxMessages: number;
   /** Most entries of `tools` (`--max-tools`; OpenAI's own limit is 128). */
   maxTools: number;
-  /** Largest JSON Schema of one tool or `response_format`, in bytes of its JSON text (`--max-schema-size`). */
+  /**
+   * Largest JSON Schema of one tool or `response_format` / `text.format`, in bytes of its JSON text
+   * (`--max-schema-size`).
+   */
   maxSchemaBytes: number;
 }
 
@@ -46,16 +49,8 @@ export interface LimitedRequest {
  *   all 400
  */
 export function checkRequestLimits(request: LimitedRequest, limits: RequestLimits): void {
-  for (const param of ['max_tokens', 'max_completion_tokens'] as const) {
-    const value = request[param];
-    if (typeof value === 'number' && value > limits.maxTokens) {
-      throw new ApiError(
-        'integer_above_max_value',
-        `Invalid '${param}': ${value} is above this server's limit of ${limits.maxTokens} tokens.`,
-        param,
-      );
-    }
-  }
+  checkMaxTokens('max_tokens', request.max_tokens, limits.maxTokens);
+  checkMaxTokens('max_completion_tokens', request.max_completion_tokens, limits.maxTokens);
   checkLength('messages', request.messages, limits.maxMessages);
   checkLength('tools', request.tools ?? undefined, limits.maxTools);
   (request.tools ?? []).forEach((tool, index) =>
@@ -66,6 +61,43 @@ export function checkRequestLimits(request: LimitedRequest, limits: RequestLimit
   checkSchemaSize('response_format.json_schema.schema', jsonSchema?.schema, limits.maxSchemaBytes);
   checkSchemaSize('response_format.schema', format?.schema, limits.maxSchemaBytes);
   checkSchemaSize('json_schema', request.json_schema, limits.maxSchemaBytes);
+}
+
+/** The fields of an OpenAI Responses request the limits look at. */
+export interface LimitedResponseRequest {
+  max_output_tokens?: number | null;
+  input: string | unknown[];
+  tools?: Array<{ parameters?: unknown }>;
+  text?: { format?: object } | null;
+}
+
+/**
+ * Checks a Responses request (already validated against its schema) against `limits`, as
+ * `checkRequestLimits` does a chat request: `max_output_tokens`, the `input` items as messages,
+ * `tools`, and each schema (`tools[2].parameters`, `text.format.schema`).
+ *
+ * @throws ApiError `integer_above_max_value`, `array_above_max_length` or `schema_above_max_size`
+ *   naming the field, all 400
+ */
+export function checkResponseRequestLimits(request: LimitedResponseRequest, limits: RequestLimits): void {
+  checkMaxTokens('max_output_tokens', request.max_output_tokens, limits.maxTokens);
+  checkLength('input', Array.isArray(request.input) ? request.input : undefined, limits.maxMessages);
+  checkLength('tools', request.tools, limits.maxTools);
+  (request.tools ?? []).forEach((tool, index) =>
+    checkSchemaSize(`tools[${index}].parameters`, tool.parameters, limits.maxSchemaBytes),
+  );
+  const format = request.text?.format as { schema?: unknown } | undefined;
+  checkSchemaSize('text.format.schema', format?.schema, limits.maxSchemaBytes);
+}
+
+function checkMaxTokens(param: string, value: number | null | undefined, max: number): void {
+  if (typeof value === 'number' && value > max) {
+    throw new ApiError(
+      'integer_above_max_value',
+      `Invalid '${param}': ${value} is above this server's limit of ${max} tokens.`,
+      param,
+    );
+  }
 }
 
 function checkLength(param: string, array: unknown[] | undefined, max: number): void {

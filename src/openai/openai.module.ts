@@ -11,9 +11,11 @@ import { EmbeddingsController } from './embeddings.controller';
 import { LlamaNativeController } from './llama-native.controller';
 import { ModelsController } from './models.controller';
 import { OpenAIExceptionFilter } from './openai-exception.filter';
+import { ResponseItemStore } from './response-item-store';
+import { ResponsesController } from './responses.controller';
 
 /**
- * The OpenAI-compatible HTTP API (chat, completions, embeddings, models) and llama-server's own
+ * The OpenAI-compatible HTTP API (chat, responses, completions, embeddings, models) and llama-server's own
  * `/tokenize`, `/detokenize`, `/props`: controllers, request checks, SSE, error filter.
  */
 @Module({
@@ -24,7 +26,8 @@ import { OpenAIExceptionFilter } from './openai-exception.filter';
     EmbeddingsController,
     LlamaNativeController,
     ModelsController,
+    ResponsesController,
   ],
-  providers: [{ provide: APP_FILTER, useClass: OpenAIExceptionFilter }],
+  providers: [{ provide: APP_FILTER, useClass: OpenAIExceptionFilter }, ResponseItemStore],
 })
 export class OpenAIModule {}
