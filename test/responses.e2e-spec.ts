@@ -177,11 +177,22 @@ describe('POST /v1/responses on the tiny Qwen2.5-template model', () => {
     });
   }, 60_000);
 
+  it('ignores fields it does not know, Chat Completions ones included', async () => {
+    const response = await fetch(`${cli.baseUrl}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', input: 'x', max_output_tokens: 2, messages: 5, grammar: 7, response_format: 1 }),
+    });
+    expect(response.status).toBe(200);
+    expectOpenAISchema('Response', await response.json());
+  });
+
   it.each<[string, string, object]>([
     ['no input', 'input', { model: 'm' }],
     ['a stored conversation', 'previous_response_id', { model: 'm', input: 'x', previous_response_id: 'resp_1' }],
     ['a hosted tool', 'tools[0].type', { model: 'm', input: 'x', tools: [{ type: 'web_search' }] }],
     ['max_output_tokens 0', 'max_output_tokens', { model: 'm', input: 'x', max_output_tokens: 0 }],
+    ['a stop that is no string', 'stop', { model: 'm', input: 'x', stop: 5 }],
     [
       'parameters that are no object schema',
       'tools[0].parameters',

@@ -1,9 +1,10 @@
-import { LLAMA_CPP_SAMPLING_PROPERTIES } from './chat-completion-request.schema';
+import { LLAMA_CPP_SAMPLING_PROPERTIES, OPENAI_SAMPLING_PROPERTIES } from './chat-completion-request.schema';
 
 /**
  * JSON Schema (2020-12, for ajv) of the Responses request this service accepts: the fields of
- * OpenAI's `CreateResponse` it understands, with OpenAI's ranges, plus `seed` and llama.cpp's
- * sampling extras under their own names. Unknown fields are ignored, as llama-server and vLLM do.
+ * OpenAI's `CreateResponse` it understands, with OpenAI's ranges, plus the Chat Completions sampling
+ * fields Responses lacks (`seed`, `stop`, penalties, `logit_bias`) and llama.cpp's sampling extras
+ * under their own names. Unknown fields are ignored, as llama-server and vLLM do.
  * What the shapes allow but this service cannot do (hosted tools, images, stored conversations) is
  * refused later, by `toChatRequest`, with a message saying so.
  */
@@ -110,8 +111,31 @@ export const RESPONSE_REQUEST_SCHEMA = {
     user: nullable({ type: 'string' }),
     truncation: nullable({ enum: ['auto', 'disabled'] }),
     reasoning: nullable({ type: 'object' }),
-    seed: nullable({ type: 'integer' }),
+    seed: OPENAI_SAMPLING_PROPERTIES.seed,
+    stop: OPENAI_SAMPLING_PROPERTIES.stop,
+    presence_penalty: OPENAI_SAMPLING_PROPERTIES.presence_penalty,
+    frequency_penalty: OPENAI_SAMPLING_PROPERTIES.frequency_penalty,
+    logit_bias: OPENAI_SAMPLING_PROPERTIES.logit_bias,
     chat_template_kwargs: { type: 'object' },
     ...LLAMA_CPP_SAMPLING_PROPERTIES,
   },
 } as const;
+
+/**
+ * The fields of a Responses request that mean the same in a Chat Completions request, passed on as
+ * they are; nothing else is (unknown fields are not validated, so they must not reach the chat path).
+ */
+export const FIELDS_SHARED_WITH_CHAT: ReadonlySet<string> = new Set([
+  'model',
+  'temperature',
+  'top_p',
+  'stream',
+  'parallel_tool_calls',
+  'seed',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'chat_template_kwargs',
+  ...Object.keys(LLAMA_CPP_SAMPLING_PROPERTIES),
+]);

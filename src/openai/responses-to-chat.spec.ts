@@ -72,7 +72,7 @@ describe('a Responses request as a chat request', () => {
     ]);
   });
 
-  it('maps tools, tool_choice, text.format, max_output_tokens and keeps sampling fields', () => {
+  it('maps tools, tool_choice, text.format, max_output_tokens, keeps sampling fields and drops others', () => {
     const chat = convert({
       input: 'x',
       tools: [
@@ -111,6 +111,11 @@ describe('a Responses request as a chat request', () => {
       stream: true,
     });
     expect(convert({ input: 'x', text: { format: { type: 'json_object' } } }).response_format).toEqual({ type: 'json_object' });
+    expect(convert({ input: 'x', stop: ['\n'], logit_bias: { '7': -100 }, messages: 5, grammar: 7 })).toEqual({
+      messages: [{ role: 'user', content: 'x' }],
+      stop: ['\n'],
+      logit_bias: { '7': -100 },
+    });
     expect(convert({ input: 'x', tool_choice: 'required' }).tool_choice).toBe('required');
   });
 

@@ -1,6 +1,7 @@
 import { toArgumentsSchema } from '../chat/tool-parameters';
 import { ApiError } from '../errors/api-error';
 import { ChatCompletionRequest, ChatMessage, ContentPart, ToolDefinition } from './chat-completion.types';
+import { FIELDS_SHARED_WITH_CHAT } from './response-request.schema';
 import {
   ResponseInputItem,
   ResponseInputPart,
@@ -15,32 +16,6 @@ export type StoredItemLookup = (id: string) => ResponseOutputItem | undefined;
 /** `include` values accepted: there is never encrypted reasoning to include, so it is a no-op. */
 const ACCEPTED_INCLUDES = new Set(['reasoning.encrypted_content']);
 
-/** Fields of a Responses request that have no Chat Completions namesake; all others pass on. */
-const RESPONSE_ONLY_FIELDS = new Set([
-  'input',
-  'instructions',
-  'tools',
-  'tool_choice',
-  'text',
-  'max_output_tokens',
-  'top_logprobs',
-  'store',
-  'background',
-  'previous_response_id',
-  'conversation',
-  'prompt',
-  'include',
-  'metadata',
-  'user',
-  'truncation',
-  'reasoning',
-  'service_tier',
-  'stream_options',
-  'prompt_cache_key',
-  'safety_identifier',
-  'max_tool_calls',
-]);
-
 /**
  * A Responses request (validated against `RESPONSE_REQUEST_SCHEMA`) as the Chat Completions request
  * that generates its answer, the way llama.cpp's server and vLLM serve `/v1/responses`:
@@ -48,7 +23,7 @@ const RESPONSE_ONLY_FIELDS = new Set([
  * `function_call` items one assistant message with `tool_calls`, each `function_call_output` a
  * `tool` message, an `item_reference` the stored item it names, `reasoning` items dropped); flat
  * function tools nest under `function`; `text.format` becomes `response_format`;
- * `max_output_tokens` becomes `max_completion_tokens`.
+ * `max_output_tokens` becomes `max_completion_tokens`; the fields both APIs share pass on, no others.
  *
  * @param lookup resolves `item_reference` ids to output items kept from earlier responses
  * @throws ApiError 400: `unsupported_value` for what this service cannot do (a stored conversation
@@ -65,7 +40,7 @@ export function toChatRequest(request: ResponseRequest, lookup: StoredItemLookup
   else request.input.forEach((item, index) => addItem(messages, resolve(item, index, lookup), index));
   const chat: ChatCompletionRequest = { messages };
   for (const [key, value] of Object.entries(request)) {
-    if (!RESPONSE_ONLY_FIELDS.has(key)) chat[key] = value;
+    if (FIELDS_SHARED_WITH_CHAT.has(key)) chat[key] = value;
   }
   if (request.max_output_tokens !== undefined) chat.max_completion_tokens = request.max_output_tokens;
   if (request.tools) chat.tools = request.tools.map((tool, index) => toChatTool(tool, `tools[${index}].parameters`));
