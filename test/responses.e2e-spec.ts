@@ -43,6 +43,10 @@ describe('POST /v1/responses on the tiny Qwen2.5-template model', () => {
     await cli?.exited;
   });
 
+  /** The answer to `request`, through `responses.stream()` or `responses.create()`. */
+  const answer = (request: Omit<OpenAI.Responses.ResponseCreateParamsNonStreaming, 'stream'>, stream: boolean) =>
+    stream ? client.responses.stream(request).finalResponse() : client.responses.create(request);
+
   const calls = (response: OpenAI.Responses.Response) =>
     response.output.filter((item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call');
 
@@ -109,9 +113,7 @@ describe('POST /v1/responses on the tiny Qwen2.5-template model', () => {
           max_output_tokens: 100,
           seed,
         };
-        const response = stream
-          ? await client.responses.stream(request).finalResponse()
-          : await client.responses.create(request);
+        const response = await answer(request, stream);
         expectOpenAISchema('Response', response);
         expect(response.status).toBe('completed');
         const [call, ...more] = calls(response);
@@ -145,9 +147,7 @@ describe('POST /v1/responses on the tiny Qwen2.5-template model', () => {
           max_output_tokens: 80,
           seed,
         };
-        const response = stream
-          ? await client.responses.stream(request).finalResponse()
-          : await client.responses.create(request);
+        const response = await answer(request, stream);
         expect(response.status).toBe('completed');
         expect(validPerson(JSON.parse(response.output_text))).toBe(true);
       }

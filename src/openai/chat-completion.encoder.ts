@@ -59,12 +59,13 @@ export function toChatCompletionResponse(
 
 /**
  * Encodes a chat stream as OpenAI `CreateChatCompletionStreamResponse` chunks, the way OpenAI does:
- * a first chunk with `delta.role` (and `content: null`), one chunk per content (or `reasoning_content`) piece; a tool
- * call's first chunk carries `index`, `id`, `type` and `function.name` with `arguments: ""`, later
- * ones `index` and an arguments fragment; then a chunk with `finish_reason`, and with
- * `stream_options.include_usage` a last chunk with `choices: []` and `usage` (every earlier chunk
- * then carries `usage: null`). With `logprobs: true` a chunk's `logprobs.content` holds the tokens
- * of its piece (a chunk with an empty `delta` carries tokens that produced no content).
+ * a first chunk with `delta.role` (and `content: null`), one chunk per content (or
+ * `reasoning_content`) piece; a tool call's first chunk carries `index`, `id`, `type` and
+ * `function.name` with `arguments: ""`, later ones `index` and an arguments fragment; then a chunk
+ * with `finish_reason`, and with `stream_options.include_usage` a last chunk with `choices: []` and
+ * `usage` (every earlier chunk then carries `usage: null`). With `logprobs: true` a chunk's
+ * `logprobs.content` holds the tokens of its piece (a chunk with an empty `delta` carries tokens
+ * that produced no content).
  */
 export class ChatChunkEncoder {
   constructor(

@@ -15,8 +15,9 @@ import { ResponseItemStore } from './response-item-store';
 import { ResponsesController } from './responses.controller';
 
 /**
- * The OpenAI-compatible HTTP API (chat, responses, completions, embeddings, models) and llama-server's own
- * `/tokenize`, `/detokenize`, `/props`: controllers, request checks, SSE, error filter.
+ * The OpenAI-compatible HTTP API (chat, responses, completions, embeddings, models) and
+ * llama-server's own `/tokenize`, `/detokenize`, `/props`: controllers, request checks, SSE, error
+ * filter.
  */
 @Module({
   imports: [ChatModule, CompletionsModule, EmbeddingsModule, LlamaModule, ModelsModule],

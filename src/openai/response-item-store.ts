@@ -30,12 +30,6 @@ export class ResponseItemStore {
 const MAX_SIZE = 64 * 1024 * 1024;
 
 function sizeOf(item: ResponseOutputItem): number {
-  switch (item.type) {
-    case 'message':
-      return 64 + item.content.reduce((sum, part) => sum + part.text.length, 0);
-    case 'function_call':
-      return 64 + item.name.length + item.arguments.length;
-    case 'reasoning':
-      return 64 + item.content.reduce((sum, part) => sum + part.text.length, 0);
-  }
+  if (item.type === 'function_call') return 64 + item.name.length + item.arguments.length;
+  return 64 + item.content.reduce((sum, part) => sum + part.text.length, 0);
 }

@@ -42,7 +42,11 @@ export interface ResponseStreamEvent {
  * `function_call` item per call; an answer cut by `max_output_tokens` is `status: "incomplete"`
  * with `incomplete_details.reason: "max_output_tokens"`.
  */
-export function toResponseObject(identity: ResponseIdentity, request: ResponseRequest, result: ChatResult): ResponseObject {
+export function toResponseObject(
+  identity: ResponseIdentity,
+  request: ResponseRequest,
+  result: ChatResult,
+): ResponseObject {
   const status = itemStatusOf(result.finishReason);
   const output: ResponseOutputItem[] = [];
   if (result.reasoning) output.push(reasoningItem(newId('rs'), result.reasoning, status));
@@ -217,25 +221,25 @@ export class ResponseEventEncoder {
   }
 
   private openCall(callIndex: number, callId: string, name: string): ResponseStreamEvent[] {
-    const open = this.begin('function_call', newId('fc'));
-    Object.assign(open, { callIndex, callId, name });
+    const open = this.begin('function_call', newId('fc'), { callIndex, callId, name });
     const item = functionCallItem(open.id, callId, name, '', 'in_progress');
     return [this.event('response.output_item.added', { output_index: open.outputIndex, item })];
   }
 
-  /** @throws Error for arguments of a call that is not the one streaming (a bug: they come right after its start) */
+  /** @throws Error for arguments of a call other than the open one (a bug: they follow their start) */
   private callArguments(callIndex: number, delta: string): ResponseStreamEvent[] {
     const open = this.open;
     if (open?.kind !== 'function_call' || open.callIndex !== callIndex) {
       throw new Error(`arguments of tool call ${callIndex} came after the call was done`);
     }
     open.text += delta;
-    return [this.event('response.function_call_arguments.delta', { item_id: open.id, output_index: open.outputIndex, delta })];
+    const fields = { item_id: open.id, output_index: open.outputIndex, delta };
+    return [this.event('response.function_call_arguments.delta', fields)];
   }
 
-  private begin(kind: OpenItem['kind'], id: string): OpenItem {
-    this.open = { kind, id, outputIndex: this.items.length, text: '' };
-    this.items.push(undefined as unknown as ResponseOutputItem);
+  /** Opens an item; items are streamed one at a time, so it goes after every finished one. */
+  private begin(kind: OpenItem['kind'], id: string, call?: Pick<OpenItem, 'callIndex' | 'callId' | 'name'>) {
+    this.open = { kind, id, outputIndex: this.items.length, text: '', ...call };
     return this.open;
   }
 
@@ -271,7 +275,7 @@ export class ResponseEventEncoder {
         this.event('response.content_part.done', { ...this.at(open), part: { type: 'reasoning_text', text: open.text } }),
       );
     }
-    this.items[open.outputIndex] = item;
+    this.items.push(item);
     events.push(this.event('response.output_item.done', { output_index: open.outputIndex, item }));
     return events;
   }

@@ -50,7 +50,13 @@ export class ResponsesController {
       return;
     }
     const encoder = new ResponseEventEncoder(identity, request);
-    const events = this.chat.stream(chatRequest).pipe(tap({ complete: () => keep && this.store.keep(encoder.output) }));
+    const events = this.chat.stream(chatRequest).pipe(
+      tap({
+        complete: () => {
+          if (keep) this.store.keep(encoder.output);
+        },
+      }),
+    );
     await streamAsSse(events, (event, first) => [...(first ? encoder.start() : []), ...encoder.encode(event)], reply, {
       eventOf: (data) => (data as { type: string }).type,
       done: null,

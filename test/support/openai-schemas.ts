@@ -90,18 +90,26 @@ function loadAjv(): { ajv: Ajv2020; id: string } {
   return compiled;
 }
 
+let streamEventBranches: Map<unknown, string> | undefined;
+
 /**
  * The `$defs` name of the `ResponseStreamEvent` branch whose `type` is `type`, or undefined. The
  * union is validated branch by branch this way: against the whole `anyOf`, an invalid event fails
  * every branch and its own error drowns among some sixty others.
  */
 function streamEventSchemaName(type: unknown): string | undefined {
-  const { ajv, id } = loadAjv();
-  type Def = { anyOf?: Array<{ $ref: string }>; properties?: { type?: { enum?: unknown[] } } };
-  const { $defs: defs } = ajv.getSchema(id)!.schema as { $defs: Record<string, Def> };
-  return defs.ResponseStreamEvent.anyOf!
-    .map((branch) => branch.$ref.replace('#/$defs/', ''))
-    .find((name) => defs[name].properties?.type?.enum?.includes(type));
+  if (!streamEventBranches) {
+    const { ajv, id } = loadAjv();
+    type Def = { anyOf?: Array<{ $ref: string }>; properties?: { type?: { enum?: unknown[] } } };
+    const { $defs: defs } = ajv.getSchema(id)!.schema as { $defs: Record<string, Def> };
+    streamEventBranches = new Map(
+      defs.ResponseStreamEvent.anyOf!.flatMap(({ $ref }) => {
+        const name = $ref.replace('#/$defs/', '');
+        return (defs[name].properties?.type?.enum ?? []).map((value) => [value, name] as const);
+      }),
+    );
+  }
+  return streamEventBranches.get(type);
 }
 
 function getValidator(name: string): ValidateFunction {
